@@ -1,0 +1,55 @@
+/** Running git is I/O at the edge: everything that needs git takes a GitRunner, tests pass a real one. */
+import { spawn } from 'node:child_process';
+
+export interface GitResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface GitRunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string | Buffer;
+  /** Return stdout as raw bytes (binary patches). */
+  binary?: boolean;
+}
+
+export interface GitRunner {
+  /** The git binary this runner executes (the real git, never the shim). */
+  readonly gitPath: string;
+  run(args: string[], options?: GitRunOptions): Promise<GitResult & { stdoutBuffer: Buffer }>;
+}
+
+export function createGitRunner(
+  gitPath: string,
+  baseEnv: Record<string, string | undefined> = process.env,
+): GitRunner {
+  return {
+    gitPath,
+    run(args, options = {}) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(gitPath, args, {
+          cwd: options.cwd,
+          env: { ...baseEnv, ...options.env } as NodeJS.ProcessEnv,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+        child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+        child.on('error', reject);
+        child.on('close', (code) => {
+          const stdoutBuffer = Buffer.concat(out);
+          resolve({
+            code: code ?? 1,
+            stdout: stdoutBuffer.toString('utf8'),
+            stdoutBuffer,
+            stderr: Buffer.concat(err).toString('utf8'),
+          });
+        });
+        child.stdin.end(options.input ?? '');
+      });
+    },
+  };
+}
