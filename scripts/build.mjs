@@ -1,18 +1,23 @@
 #!/usr/bin/env node
 // Build: esbuild bundles the CLI and the public API (code-split so each command loads only its own
-// code), tsc emits the declaration files that policy authors type against.
+// code); tsc emits the declaration files policy authors type against (skipped with --js-only).
+// The bundle is built beside dist/ and swapped in, so tests running meanwhile never see half a build.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { rename, rm, mkdir, cp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { $, cd } from 'zx';
 
 const root = new URL('..', import.meta.url).pathname;
 cd(root);
 $.verbose = false;
+const jsOnly = process.argv.includes('--js-only');
+const staging = `dist.staging-${process.pid}`;
+const retired = `dist.retired-${process.pid}`;
 
-await rm('dist', { recursive: true, force: true });
+await rm(staging, { recursive: true, force: true });
 await build({
   entryPoints: { 'cli/main': 'src/cli/main.ts', index: 'src/index.ts' },
-  outdir: 'dist',
+  outdir: staging,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -24,5 +29,14 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-await $`npx tsc -p tsconfig.build.json`;
-console.log('built dist/');
+if (jsOnly && existsSync('dist/types')) {
+  await cp('dist/types', `${staging}/types`, { recursive: true });
+} else if (!jsOnly) {
+  await $`npx tsc -p tsconfig.build.json --outDir ${staging}/types`;
+} else {
+  await mkdir(`${staging}/types`, { recursive: true });
+}
+if (existsSync('dist')) await rename('dist', retired);
+await rename(staging, 'dist');
+await rm(retired, { recursive: true, force: true });
+console.log(`built dist/${jsOnly ? ' (js only)' : ''}`);
