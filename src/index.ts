@@ -1,5 +1,6 @@
 /** The public API: what policy files and programs import from 'gitfence'. */
 export { definePolicy } from './policy/define.js';
+export { presets } from '../policies/index.js';
 export type { Policy } from './policy/define.js';
 export type {
   PolicyInput,

@@ -7,7 +7,9 @@ const VERSION = '0.1.0';
 
 function renderTopHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
-  const lines = Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`);
+  const lines = Object.entries(COMMANDS).map(
+    ([name, entry]) => `  ${name.padEnd(width)}  ${entry.summary}`,
+  );
   return [
     'gitfence: guard rails for AI coding agents sharing one git repository',
     '',

@@ -44,7 +44,13 @@ export interface CompiledPolicy {
   rules: CompiledRule[];
   settings: ResolvedSettings;
   /** Custom checks by id; their functions live in the compiled policy module beside this JSON. */
-  checks: Array<{ id: string; severity: 'error' | 'warn'; stage: 'push' | 'commit'; description?: string; source: RuleSource }>;
+  checks: Array<{
+    id: string;
+    severity: 'error' | 'warn';
+    stage: 'push' | 'commit';
+    description?: string;
+    source: RuleSource;
+  }>;
 }
 
 /** An active lease on path globs (lock scopes). */
@@ -157,7 +163,10 @@ export interface Decision {
   /** For auto-scoping: the argv git should run instead. */
   rewrite?: { argv: string[]; reason: string };
   /** What the evaluator understood, for explain and audit. */
-  invocation?: Pick<GitInvocation, 'subcommand' | 'typed' | 'aliasChain' | 'effects' | 'problems'> & {
+  invocation?: Pick<
+    GitInvocation,
+    'subcommand' | 'typed' | 'aliasChain' | 'effects' | 'problems'
+  > & {
     options: string[];
   };
 }

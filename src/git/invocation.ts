@@ -44,7 +44,8 @@ export interface GitOption {
   candidates?: string[];
 }
 
-export type ConfigSource = 'command-line' | 'config-env' | 'GIT_CONFIG_COUNT' | 'GIT_CONFIG_PARAMETERS';
+export type ConfigSource =
+  'command-line' | 'config-env' | 'GIT_CONFIG_COUNT' | 'GIT_CONFIG_PARAMETERS';
 
 export interface ConfigEntry {
   key: string; // lower-cased section and name, as git compares them (`alias.x`, `core.hookspath`)

@@ -127,7 +127,12 @@ export interface CheckContext {
   /** Lines added by the change, with their file. */
   addedLines: ReadonlyArray<{ path: string; line: string }>;
   remote?: { name: string; url: string };
-  refs?: ReadonlyArray<{ localRef: string; remoteRef: string; localSha: string; remoteSha: string }>;
+  refs?: ReadonlyArray<{
+    localRef: string;
+    remoteRef: string;
+    localSha: string;
+    remoteSha: string;
+  }>;
 }
 
 export type CheckResult = void | string | string[] | { errors?: string[]; warnings?: string[] };
@@ -209,7 +214,13 @@ export const ShimSettings = z
     /** Environment variables whose presence marks an agent session (the shim goes first on PATH there). */
     agentMarkers: z
       .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
-      .default(['LLM_AGENT_NAME', 'CLAUDECODE', 'GEMINI_CLI', 'CODEX_SANDBOX', 'CODEX_MANAGED_BY_NPM']),
+      .default([
+        'LLM_AGENT_NAME',
+        'CLAUDECODE',
+        'GEMINI_CLI',
+        'CODEX_SANDBOX',
+        'CODEX_MANAGED_BY_NPM',
+      ]),
   })
   .strict();
 

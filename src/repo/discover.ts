@@ -25,10 +25,15 @@ export async function discoverRepo(cwd: string, git: GitRunner): Promise<RepoInf
   );
   if (result.code !== 0) {
     // A bare repository has no top level: retry without it.
-    const bare = await git.run(['rev-parse', '--path-format=absolute', '--git-common-dir', '--git-dir'], { cwd });
+    const bare = await git.run(
+      ['rev-parse', '--path-format=absolute', '--git-common-dir', '--git-dir'],
+      { cwd },
+    );
     if (bare.code !== 0) return null;
     const [commonDir, gitDir] = bare.stdout.split('\n');
-    return commonDir && gitDir ? { topLevel: null, gitDir, commonDir, stateDir: stateDirFor(commonDir) } : null;
+    return commonDir && gitDir
+      ? { topLevel: null, gitDir, commonDir, stateDir: stateDirFor(commonDir) }
+      : null;
   }
   const [commonDir, gitDir, topLevel] = result.stdout.split('\n');
   if (!commonDir || !gitDir) return null;

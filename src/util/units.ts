@@ -1,7 +1,13 @@
 /** Durations and sizes as policies and flags write them. */
 import { GitfenceError } from '../errors.js';
 
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
 
 /** Milliseconds from `90s`/`30m`/`4h`/`2d`/`500ms`, or a number of seconds. */

@@ -22,11 +22,20 @@ export interface Sandbox {
   gitfenceHome: string;
   env: Record<string, string>;
   /** Run any program with the sandbox environment. */
-  run(cmd: string, args: string[], options?: { cwd?: string; env?: Record<string, string | undefined>; input?: string }): RunResult;
+  run(
+    cmd: string,
+    args: string[],
+    options?: { cwd?: string; env?: Record<string, string | undefined>; input?: string },
+  ): RunResult;
   /** Run real git (never a shim) with the sandbox environment. */
   git(cwd: string, ...args: string[]): RunResult;
   /** Run the built gitfence CLI as a process. */
-  gitfence(cwd: string, args: string[], env?: Record<string, string | undefined>, input?: string): RunResult;
+  gitfence(
+    cwd: string,
+    args: string[],
+    env?: Record<string, string | undefined>,
+    input?: string,
+  ): RunResult;
   /** A fresh repository with one commit (README.md), returned as its absolute path. */
   makeRepo(name?: string, files?: Record<string, string>): string;
   write(path: string, content: string): void;
@@ -70,7 +79,11 @@ export function createSandbox(): Sandbox {
     };
     const result = spawnSync(cmd, args, spawnOptions);
     if (result.error) throw result.error;
-    return { code: result.status ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+    return {
+      code: result.status ?? 1,
+      stdout: String(result.stdout),
+      stderr: String(result.stderr),
+    };
   };
 
   const sandbox: Sandbox = {
