@@ -85,6 +85,8 @@ export interface Facts {
   writeLock?: WriteLockFact;
   /** Is a human at a controlling terminal? */
   tty?: boolean;
+  /** Is this call made inside an agent session (`LLM_AGENT_NAME` or an agent marker is set)? */
+  agentSession?: boolean;
 }
 
 export interface GitRequest {
