@@ -1,0 +1,32 @@
+/** The real git for gitfence's own reads: never the shim, whatever PATH or GITFENCE_REAL_GIT say. */
+import { join, resolve } from 'node:path';
+import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
+import { createGitRunner, type GitRunner } from '../util/git-runner.js';
+
+/** The environment gitfence's own git processes run with: PATH without the shim directory. */
+export function realGitEnv(
+  env: Record<string, string | undefined>,
+  home: string,
+): { gitPath: string; env: Record<string, string | undefined> } {
+  const shimDir = resolve(homePaths(gitfenceHomeFrom(env, home)).shimDir);
+  const path = (env.PATH ?? '')
+    .split(':')
+    .filter((dir) => dir !== '' && resolve(dir) !== shimDir)
+    .join(':');
+  const override = env.GITFENCE_REAL_GIT;
+  const gitPath =
+    override &&
+    resolve(override) !== join(shimDir, 'git') &&
+    !resolve(override).startsWith(`${shimDir}/`)
+      ? override
+      : 'git';
+  return { gitPath, env: { ...env, PATH: path } };
+}
+
+export function createRealGitRunner(
+  env: Record<string, string | undefined>,
+  home: string,
+): GitRunner {
+  const real = realGitEnv(env, home);
+  return createGitRunner(real.gitPath, real.env);
+}
