@@ -1,0 +1,178 @@
+/**
+ * The write-lock record `<common>/gitfence/writelock.json`: what we locked, how, and the push-window
+ * lease. Read-modify-write happens under an exclusive-create mutex; writes are temp → fsync → rename.
+ */
+import { open, readFile, rm, stat } from 'node:fs/promises';
+import { z } from 'zod';
+import { GitfenceError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+export type LockMode = 'immutable' | 'chmod';
+
+const Lease = z.object({
+  holder: z.string().min(1),
+  token: z.number().int().positive(),
+  acquiredAt: z.number(),
+  expiresAt: z.number(),
+  watchdogPid: z.number().int().optional(),
+  /** Lock again when the window closes (it was locked when the window opened). */
+  rearm: z.boolean().default(false),
+});
+export type WriteLockLease = z.infer<typeof Lease>;
+
+const StateSchema = z.object({
+  format: z.literal('gitfence/writelock@1'),
+  /** What the repository should be: `locked` means flags/bits are applied. */
+  state: z.enum(['locked', 'unlocked']),
+  /** The mode of the last lock; kept while a push window is open so the re-arm uses the same. */
+  mode: z.enum(['immutable', 'chmod']).optional(),
+  /** immutable flavour actually used: chattr `i`, chflags `uchg` or `schg`. */
+  flag: z.enum(['i', 'uchg', 'schg']).optional(),
+  lockedAt: z.number().optional(),
+  updatedAt: z.number(),
+  /** Who last changed it and how: `lock`, `unlock`, `unlock-for-push`, `relock`, `watchdog`, `lazy`. */
+  by: z.string(),
+  /** chmod mode: the original permission bits of every path we made read-only. */
+  modes: z.record(z.string(), z.number().int()).optional(),
+  /** The push window, while one is open. */
+  lease: Lease.nullable(),
+  /** Fencing tokens only ever increase. */
+  lastToken: z.number().int().nonnegative(),
+});
+export type WriteLockState = z.infer<typeof StateSchema>;
+
+export function initialState(now: number): WriteLockState {
+  return {
+    format: 'gitfence/writelock@1',
+    state: 'unlocked',
+    updatedAt: now,
+    by: 'default',
+    lease: null,
+    lastToken: 0,
+  };
+}
+
+export function parseState(text: string, file: string): WriteLockState {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new GitfenceError(
+      'CONFIG_INVALID',
+      'the write-lock record is not valid JSON',
+      {
+        where: file,
+        expected: 'a gitfence/writelock@1 JSON object',
+        got: text.slice(0, 60),
+        hint: 'run `git-write-lock unlock` (as the human) to reset it, then lock again',
+      },
+      { cause: error },
+    );
+  }
+  const parsed = StateSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new GitfenceError('CONFIG_INVALID', 'the write-lock record is malformed', {
+      where: `${file} › ${issue?.path.join('.') ?? ''}`,
+      expected: 'a gitfence/writelock@1 record',
+      got: issue?.message ?? 'something else',
+      hint: 'run `git-write-lock unlock` (as the human) to reset it, then lock again',
+    });
+  }
+  return parsed.data;
+}
+
+/** null when there is no record yet (never locked: the default is unlocked). */
+export async function loadState(file: string): Promise<WriteLockState | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new GitfenceError('IO', `cannot read the write-lock record: ${String(error)}`, {
+      where: file,
+    });
+  }
+  return parseState(text, file);
+}
+
+export async function saveState(file: string, state: WriteLockState): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export interface MutexOptions {
+  /** How long to wait for the mutex before giving up. */
+  waitMs?: number;
+  /** A mutex file older than this is from a crashed process and is broken. */
+  staleMs?: number;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Run `body` holding `<file>.lock`, created with O_EXCL; a dead holder's mutex is broken. */
+export async function withStateMutex<T>(
+  file: string,
+  body: () => Promise<T>,
+  options: MutexOptions = {},
+): Promise<T> {
+  const lockFile = `${file}.lock`;
+  const waitMs = options.waitMs ?? 10_000;
+  const staleMs = options.staleMs ?? 30_000;
+  const started = Date.now();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const handle = await open(lockFile, 'wx', 0o644);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') {
+        throw new GitfenceError('IO', `cannot take the write-lock mutex: ${String(error)}`, {
+          where: lockFile,
+          hint: 'the gitfence state dir must stay writable; check `gitfence doctor`',
+        });
+      }
+      if (await mutexIsStale(lockFile, staleMs)) {
+        await rm(lockFile, { force: true });
+        continue;
+      }
+      if (Date.now() - started > waitMs) {
+        throw new GitfenceError('INTERNAL', 'timed out waiting for the write-lock mutex', {
+          where: lockFile,
+          hint: 'another gitfence write-lock command is running; if none is, delete this file',
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(10 + attempt * 5, 100)));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    await rm(lockFile, { force: true });
+  }
+}
+
+async function mutexIsStale(lockFile: string, staleMs: number): Promise<boolean> {
+  try {
+    const [info, text] = await Promise.all([stat(lockFile), readFile(lockFile, 'utf8')]);
+    const pid = Number.parseInt(text.trim(), 10);
+    if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) return true;
+    return Date.now() - info.mtimeMs > staleMs;
+  } catch {
+    // Vanished or half-written (the holder is between create and write): not stale yet.
+    return false;
+  }
+}
+
+/** Is the lease still running at `now`? */
+export function leaseActive(state: WriteLockState | null, now: number): boolean {
+  return state?.lease != null && state.lease.expiresAt > now;
+}
