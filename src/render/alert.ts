@@ -36,17 +36,19 @@ export function renderAlert(decision: Decision, options: AlertOptions): string {
   if (!primary) return '';
   const maximum = decision.alert === 'maximum';
   const inner = WIDTH - 4;
+  // the maximum frame is `## … ##`, one column wider on each side than `| … |`
+  const textWidth = maximum ? inner - 2 : inner;
   const others = decision.matches.filter((m) => m.outcome === 'deny' && m !== primary);
 
   const body: string[] = [
-    ...(options.command ? field('command   ', options.command, inner) : []),
-    ...field('rule      ', primary.ruleId, inner),
-    ...field('protects  ', primary.reason, inner),
-    ...field('instead   ', primary.instead ?? DEFAULT_INSTEAD, inner),
-    ...field('defined   ', describeSource(primary.source), inner),
-    ...(primary.detail ? field('why       ', primary.detail, inner) : []),
+    ...(options.command ? field('command   ', options.command, textWidth) : []),
+    ...field('rule      ', primary.ruleId, textWidth),
+    ...field('protects  ', primary.reason, textWidth),
+    ...field('instead   ', primary.instead ?? DEFAULT_INSTEAD, textWidth),
+    ...field('defined   ', describeSource(primary.source), textWidth),
+    ...(primary.detail ? field('why       ', primary.detail, textWidth) : []),
     ...(others.length > 0
-      ? field('also      ', others.map((m) => m.ruleId).join(', '), inner)
+      ? field('also      ', others.map((m) => m.ruleId).join(', '), textWidth)
       : []),
   ].slice(0, 12);
 
