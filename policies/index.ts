@@ -1,7 +1,10 @@
 /** The built-in presets, written in the same policy language users write. */
-import { definePolicy } from '../src/policy/define.js';
+import { opsGitSafety } from './opsGitSafety.js';
+import { precise } from './precise.js';
 
-export const presets = {
-  opsGitSafety: definePolicy({ name: 'opsGitSafety' }),
-  precise: definePolicy({ name: 'precise' }),
-};
+export { opsGitSafety, precise };
+
+export const presets = { opsGitSafety, precise };
+
+/** The preset every repository gets unless its policy extends a preset itself. */
+export const DEFAULT_PRESET = 'opsGitSafety';

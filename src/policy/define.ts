@@ -6,6 +6,7 @@ export type Policy = PolicyInput;
 
 /**
  * Declare a gitfence policy. Returns its argument unchanged; `gitfence compile` validates it.
+ * Not generic on purpose: a plain parameter type makes unknown keys in object literals type errors.
  *
  * ```ts
  * export default definePolicy({
@@ -14,6 +15,6 @@ export type Policy = PolicyInput;
  * });
  * ```
  */
-export function definePolicy<const P extends Policy>(policy: P): P {
+export function definePolicy(policy: Policy): Policy {
   return policy;
 }

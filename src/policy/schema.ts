@@ -7,6 +7,17 @@ import { EFFECTS } from '../git/invocation.js';
 
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]);
 
+/** An option as git spells it canonically: `--force`, `--hard`, `-D`. Typed so authors cannot forget the dash. */
+export const OptionName = z.custom<`-${string}`>(
+  (value) => typeof value === 'string' && /^-[^\s]*$/.test(value) && value !== '-',
+  'an option such as "--force" or "-D"',
+);
+const options = () => z.array(OptionName);
+
+/** Rule and check ids: kebab-case, may be namespaced with `/` (`rollback/reset`). */
+const Id = (example: string) =>
+  z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, `a kebab-case id such as "${example}"`);
+
 /** A duration: seconds as a number, or `90s`, `30m`, `4h`, `2d`. */
 export const Duration = z.union([
   z.number().int().positive(),
@@ -35,13 +46,16 @@ export const Match = z
     subcommand: oneOrMany(z.string().min(1)).optional(),
     /** The first operand, for subcommands with verbs: `stash drop`, `worktree remove`, `reflog expire`. */
     verb: oneOrMany(z.string().min(1)).optional(),
-    /** At least one of these options is present. */
-    anyOption: z.array(z.string().regex(/^-/, 'an option such as "--force" or "-D"')).optional(),
+    /** At least one of these options is present (canonical names: `--force`, not `-f`). */
+    anyOption: options().optional(),
     /** All of these options are present. */
-    allOptions: z.array(z.string().regex(/^-/, 'an option such as "--force" or "-D"')).optional(),
+    allOptions: options().optional(),
     /** None of these options is present. */
-    noOption: z.array(z.string().regex(/^-/, 'an option such as "--force" or "-D"')).optional(),
-    /** The call has at least one of these effects (see the effect catalogue). */
+    noOption: options().optional(),
+    /**
+     * The call has at least one of these effects. Prefer effects to options: the parser works out
+     * every spelling (`-f`, `--forc`, `+main`, `--mirror`) and names the danger once.
+     */
     effect: oneOrMany(Effect).optional(),
     /** true: the call names paths (after `--`, or operands git reads as paths); false: it names none. */
     pathspec: z.boolean().optional(),
@@ -67,28 +81,38 @@ export const Examples = z
 
 export const Rule = z
   .object({
-    /** Stable id, shown in every denial: kebab-case, may be namespaced with `/`. */
-    id: z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, 'a kebab-case id such as "no-force-push"'),
+    /** Stable id, shown in every denial: kebab-case, may be namespaced with `/`. A later layer's rule with the same id replaces this one. */
+    id: Id('no-force-push'),
+    /** `deny` stops the call (exit 42); `warn` lets it run and prints the reason; `allow` records an explicit allowance. */
     action: RuleAction.default('deny'),
     /** What the rule protects, in one sentence an agent will read. */
     reason: z.string().min(1),
     /** What to do instead. */
     instead: z.string().optional(),
+    /** `maximum` makes the denial loud on the terminal: for commands that destroy other agents' work. */
     alert: AlertLevel.default('normal'),
+    /** The shape of call this rule is about. */
     match: Match,
     /** Exemptions: the rule does not apply when any of these matches. */
     unless: z.array(Match).default([]),
+    /** Calls the rule must and must not match; `gitfence compile` fails when one does not hold. */
     examples: Examples.optional(),
   })
   .strict();
 
 export const BlockedSubcommand = z
   .object({
+    /** The rule id shown in denials; default `blocked/<subcommand>`. */
+    id: Id('rollback/reset').optional(),
+    /** What blocking it protects, in one sentence an agent will read. */
     reason: z.string().min(1),
+    /** What to do instead. */
     instead: z.string().optional(),
     alert: AlertLevel.default('normal'),
     /** Argument shapes that stay allowed (`checkout -b`, `restore --staged`, `clean -n`). */
     exempt: z.array(Match.omit({ subcommand: true })).default([]),
+    /** Calls that must be blocked and calls that must stay allowed; checked at compile time. */
+    examples: Examples.optional(),
   })
   .strict();
 
@@ -96,9 +120,9 @@ export const GitSettings = z
   .object({
     /** Subcommands denied outright (after alias expansion), keyed by name. */
     blockedSubcommands: z.record(z.string(), BlockedSubcommand).default({}),
-    /** Keywords: a call whose normalised invocation contains one is denied. */
+    /** Keywords: a call whose normalised invocation (`git <subcommand> <args…>`, aliases expanded) contains one is denied. */
     denyIfContains: z.array(z.string().min(1)).default([]),
-    /** Regexes (source) over the normalised invocation. */
+    /** Regexes (JavaScript source, no slashes) over the normalised invocation; each must compile. */
     denyPatterns: z.array(z.string().min(1)).default([]),
   })
   .strict();
@@ -141,11 +165,12 @@ export type CheckFunction = (context: CheckContext) => CheckResult | Promise<Che
 
 export const CustomCheck = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9._/-]*$/, 'a kebab-case id such as "docs-match-code"'),
+    id: Id('docs-match-code'),
     /** `warn` prints but never blocks; `error` blocks. */
     severity: z.enum(['error', 'warn']).default('error'),
     stage: z.enum(['push', 'commit']).default('push'),
     description: z.string().optional(),
+    /** Receives a CheckContext; returns nothing (pass), a message or messages (fail), or `{errors, warnings}`. */
     run: z.custom<CheckFunction>((value) => typeof value === 'function', 'a function'),
   })
   .strict();
@@ -226,7 +251,11 @@ export const ShimSettings = z
 
 const PolicyObject = z
   .object({
-    /** Policies this one builds on, earliest first; later settings win, rules with the same id are replaced. */
+    /**
+     * Policies this one builds on, earliest first: later settings win, lists are concatenated,
+     * rules with the same id are replaced. Extending any preset here replaces the implicit default
+     * (`opsGitSafety`), which is how a repository opts into `precise`.
+     */
     extends: z.array(z.lazy((): z.ZodType<PolicyInputLike> => PolicyRef)).default([]),
     /** A human name for `explain` and `doctor`. */
     name: z.string().optional(),
@@ -255,8 +284,10 @@ const PolicyRef = z.record(z.string(), z.unknown());
 
 export const PolicySchema = PolicyObject;
 
-/** What a policy author writes (defaults optional). */
-export type PolicyInput = z.input<typeof PolicySchema> & { extends?: PolicyInput[] };
+/** What a policy author writes (defaults optional); `extends` takes other policies. */
+export type PolicyInput = Omit<z.input<typeof PolicySchema>, 'extends'> & {
+  extends?: readonly PolicyInput[];
+};
 /** One layer after validation. */
 export type PolicyLayer = z.output<typeof PolicySchema>;
 export type RuleInput = z.input<typeof Rule>;
