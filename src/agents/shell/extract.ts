@@ -760,13 +760,13 @@ function resolve(
       return next(parsed.index + 1, 'timeout'); // skip the duration
     }
     case 'flock': {
-      const parsed = parseOptions(args, 1, {
-        short: 'wEc',
-        long: ['--timeout', '--conflict-exit-code', '--command'],
-      });
-      const command = valueOf(parsed, '-c', '--command');
+      // `flock [options] FILE [options] (-c CMD | CMD…)`
+      const spec = { short: 'wEc', long: ['--timeout', '--conflict-exit-code', '--command'] };
+      const before = parseOptions(args, 1, spec);
+      const after = parseOptions(args, before.index + 1, spec);
+      const command = valueOf(before, '-c', '--command') ?? valueOf(after, '-c', '--command');
       if (command !== undefined) return code(command, 'flock -c');
-      return next(parsed.index + 1, 'flock'); // skip the lock file
+      return next(after.index, 'flock');
     }
     case 'xargs': {
       const parsed = parseOptions(args, 1, {
