@@ -42,6 +42,18 @@ export interface GitOption {
   raw: string;
   /** For an abbreviation git would reject as ambiguous: every option it could mean (deny wins). */
   candidates?: string[];
+  /** True when this is the negation of a declared option (`--no-force`, or `--verify` for `--no-verify`). */
+  negated?: boolean;
+  /** The option as the command declares it (`--force`, `--no-verify`), when it differs from `name`. */
+  declared?: string;
+}
+
+/** A `git config` call that writes or removes a variable (`git config alias.x '…'`, `--unset`). */
+export interface ConfigWrite {
+  op: 'set' | 'unset' | 'section';
+  /** Canonical key, or the section name for `--remove-section`/`--rename-section`. */
+  key: string;
+  value: string | null;
 }
 
 export type ConfigSource =
@@ -95,4 +107,14 @@ export interface GitInvocation {
   cwd: string;
   /** What the model could not read with certainty (unknown option, alias loop, …): callers fail closed. */
   problems: string[];
+  /** The verb of a command that has them (`stash drop` → `drop`), or null. */
+  verb?: string | null;
+  /** `-h`/`--help` among the options: git only prints usage. */
+  help?: boolean;
+  /** `--end-of-options` was given: every later argument is an operand. */
+  endOfOptions?: boolean;
+  /** For `git config` writes: what the call changes (alias definitions, core.hooksPath, …). */
+  configWrite?: ConfigWrite | null;
+  /** For a `!` shell alias: the git calls its body makes, parsed. */
+  shellCalls?: GitInvocation[];
 }
