@@ -1,140 +1,126 @@
 /**
- * The shim's view of the other components (policy loading, fact gathering, evaluation, rendering),
- * behind one seam. Where a component had not landed yet, a TEMPORARY fallback from fallback.ts
- * stands in; see the issue-3 report.
+ * The shim's view of the other components, behind one seam: the compiled-policy loader (repository
+ * → global → default preset, never nothing), fact gathering, the parser, the evaluator and the
+ * renderers. A policy that is missing or corrupt becomes a fail-closed denial.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { GitfenceError, isGitfenceError } from '../errors.js';
-import type { CompiledPolicy, Decision, Facts, GitRequest } from '../evaluate/types.js';
-import { discoverRepo, type RepoInfo } from '../repo/discover.js';
-import { homePaths, statePaths } from '../repo/state-paths.js';
+import { isGitfenceError } from '../errors.js';
+import { BUILTIN_IDS, failClosedDecision } from '../evaluate/decision.js';
+import { evaluate } from '../evaluate/evaluate.js';
+import type { CompiledPolicy, Decision, GitRequest } from '../evaluate/types.js';
+import { gatherFacts } from '../facts/gather.js';
+import { parseInvocation } from '../git/parse.js';
+import { loadCompiledPolicy } from '../policy/load-compiled.js';
+import type { RepoInfo } from '../repo/discover.js';
+import { renderAlert, type AlertOptions } from '../render/alert.js';
+import { renderDenialLine } from '../render/denial.js';
 import type { GitRunner } from '../util/git-runner.js';
-import {
-  fallbackEvaluate,
-  fallbackFailClosed,
-  fallbackPolicy,
-  fallbackRenderAlert,
-  fallbackRenderDenialLine,
-} from './fallback.js';
+
+export { renderAlert, renderDenialLine, failClosedDecision };
+export type { AlertOptions };
+
+const COMPILE_HINT = 'ask the orchestrator or a human to run `gitfence compile` (not an agent)';
 
 export interface LoadPolicyInput {
   stateDir: string | null;
   env: Record<string, string | undefined>;
-  gitfenceHome: string;
+  home: string;
+  repoRoot?: string | null;
 }
 
-async function readCompiled(file: string): Promise<CompiledPolicy | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new GitfenceError('POLICY_CORRUPT', 'the compiled policy cannot be read', {
-      where: file,
-      got: (error as Error).message,
-      hint: 'run `gitfence compile` (and `gitfence doctor`)',
-    });
-  }
-  try {
-    const parsed = JSON.parse(text) as CompiledPolicy;
-    if (parsed.format !== 'gitfence/compiled-policy@1' || !Array.isArray(parsed.rules)) {
-      throw new Error('not a compiled gitfence policy');
-    }
-    return parsed;
-  } catch (error) {
-    throw new GitfenceError('POLICY_CORRUPT', 'the compiled policy is corrupt', {
-      where: file,
-      expected: 'gitfence/compiled-policy@1 JSON',
-      got: (error as Error).message,
-      hint: 'run `gitfence compile` to rebuild it',
-    });
-  }
+function failClosedFrom(error: unknown): Decision | null {
+  if (!isGitfenceError(error)) return null;
+  if (error.code !== 'POLICY_NOT_COMPILED' && error.code !== 'POLICY_CORRUPT') return null;
+  const ruleId =
+    error.code === 'POLICY_NOT_COMPILED'
+      ? BUILTIN_IDS.policyNotCompiled
+      : BUILTIN_IDS.policyCorrupt;
+  const where = error.details.where ? ` (${error.details.where})` : '';
+  return failClosedDecision(
+    ruleId,
+    `${error.message}${where}: gitfence denies git calls here until the policy is compiled`,
+    error.details.hint ?? COMPILE_HINT,
+  );
 }
 
-/** TEMPORARY until src/policy/load-compiled.ts: repository → global → default preset, never nothing. */
-export async function loadPolicy({
-  stateDir,
-  gitfenceHome,
-}: LoadPolicyInput): Promise<CompiledPolicy> {
-  if (stateDir) {
-    const repo = await readCompiled(statePaths(stateDir).compiledPolicy);
-    if (repo) return repo;
-  }
-  const global = await readCompiled(join(homePaths(gitfenceHome).compiledDir, 'policy.json'));
-  return global ?? fallbackPolicy();
-}
-
-/** Load the policy, or a fail-closed decision that says why it could not be. */
+/** The policy that governs this repository, or a fail-closed decision that says why there is none. */
 export async function loadPolicyOrDecision(
   input: LoadPolicyInput,
 ): Promise<
   { policy: CompiledPolicy; failed?: undefined } | { policy?: undefined; failed: Decision }
 > {
   try {
-    return { policy: await loadPolicy(input) };
+    const { policy } = await loadCompiledPolicy({
+      stateDir: input.stateDir,
+      env: input.env,
+      home: input.home,
+      repoRoot: input.repoRoot ?? null,
+    });
+    return { policy };
   } catch (error) {
-    if (
-      isGitfenceError(error) &&
-      (error.code === 'POLICY_NOT_COMPILED' || error.code === 'POLICY_CORRUPT')
-    ) {
-      return {
-        failed: failClosedDecision(error.message, error.details.hint ?? 'run `gitfence compile`'),
-      };
-    }
+    const failed = failClosedFrom(error);
+    if (failed) return { failed };
     throw error;
   }
 }
 
-export interface GatherInput {
+export interface DecideInput {
+  argv: string[];
   cwd: string;
   env: Record<string, string | undefined>;
+  agent: string | null;
   git: GitRunner;
   now: () => number;
-  policy: CompiledPolicy;
+  home: string;
   tty: boolean;
 }
 
-/** TEMPORARY until src/facts/gather.ts: aliases, worktree roots, refs. */
-export async function gatherFacts({
-  cwd,
-  git,
-  tty,
-}: GatherInput): Promise<{ repo: RepoInfo | null; facts: Facts }> {
-  const repo = await discoverRepo(cwd, git);
-  const facts: Facts = { tty };
-  if (!repo) return { repo, facts };
-  const [aliases, worktrees, refs] = await Promise.all([
-    git.run(['config', '--get-regexp', '^alias\\.'], { cwd }),
-    git.run(['worktree', 'list', '--porcelain'], { cwd }),
-    git.run(['for-each-ref', '--format=%(refname:short)'], { cwd }),
-  ]);
-  facts.aliases = {};
-  for (const line of aliases.stdout.split('\n')) {
-    const match = /^alias\.(\S+) (.*)$/.exec(line);
-    if (match) facts.aliases[match[1]!] = match[2]!;
+export interface Decided {
+  decision: Decision;
+  policy: CompiledPolicy | null;
+  repo: RepoInfo | null;
+}
+
+/** One git argv, edge to edge: discover, load the policy, gather what the call needs, evaluate. */
+export async function decide(input: DecideInput): Promise<Decided> {
+  const { argv, cwd, env, agent, git } = input;
+  let repoSeen: RepoInfo | null = null;
+  try {
+    const gathered = await gatherFacts({
+      cwd,
+      env,
+      git,
+      now: input.now,
+      agent,
+      argv,
+      tty: input.tty,
+      parse: (args, aliases) => parseInvocation(args, { env, cwd, aliases }),
+      policy: async (repo) => {
+        repoSeen = repo;
+        const { policy } = await loadCompiledPolicy({
+          stateDir: repo?.stateDir ?? null,
+          env,
+          home: input.home,
+          repoRoot: repo?.topLevel ?? null,
+        });
+        return policy;
+      },
+    });
+    const request: GitRequest = {
+      kind: 'git',
+      argv,
+      env,
+      cwd,
+      agent,
+      facts: { ...gathered.facts, tty: input.tty },
+    };
+    return {
+      decision: evaluate(gathered.policy, request),
+      policy: gathered.policy,
+      repo: gathered.repo,
+    };
+  } catch (error) {
+    const failed = failClosedFrom(error);
+    if (failed) return { decision: failed, policy: null, repo: repoSeen };
+    throw error;
   }
-  facts.allowedRoots = worktrees.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('worktree '))
-    .map((l) => l.slice('worktree '.length));
-  facts.refs = refs.stdout.split('\n').filter(Boolean);
-  if (repo.topLevel) facts.repoRoot = repo.topLevel;
-  return { repo, facts };
-}
-
-export function evaluate(policy: CompiledPolicy, request: GitRequest): Decision {
-  return fallbackEvaluate(policy, request);
-}
-
-export function failClosedDecision(reason: string, hint: string): Decision {
-  return fallbackFailClosed(reason, hint);
-}
-
-export function renderAlert(decision: Decision, _options: { color: boolean }): string {
-  return fallbackRenderAlert(decision);
-}
-
-export function renderDenialLine(decision: Decision): string {
-  return fallbackRenderDenialLine(decision);
 }

@@ -10,21 +10,15 @@ import { join } from 'node:path';
 import { appendAuditEntry } from '../audit/append.js';
 import { renderAuditEntry, type AuditEntry } from '../audit/entry.js';
 import type { CliContext, CommandResult } from '../cli/context.js';
-import type { CompiledPolicy, Decision, GitRequest } from '../evaluate/types.js';
-import { discoverRepo, type RepoInfo } from '../repo/discover.js';
+import type { CompiledPolicy } from '../evaluate/types.js';
+import type { RepoInfo } from '../repo/discover.js';
 import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
 import { createSnapshot } from '../snapshot/snapshot.js';
 import type { GitRunner } from '../util/git-runner.js';
 import { createShimGitRunner } from './runner.js';
 import { parseDuration, parseSize } from '../util/units.js';
 import { openTerminal, promptBreakGlass, type Terminal } from './breakglass.js';
-import {
-  evaluate,
-  gatherFacts,
-  loadPolicyOrDecision,
-  renderAlert,
-  renderDenialLine,
-} from './engine.js';
+import { decide, renderAlert, renderDenialLine } from './engine.js';
 import { isShimFile, resolveRealGit } from './resolve-git.js';
 
 export interface ShimExecDeps {
@@ -132,35 +126,17 @@ export async function runShimExec(
 
   const terminal = deps.openTerminal();
   try {
-    const repo = await discoverRepo(context.cwd, git);
-    const loaded = await loadPolicyOrDecision({
-      stateDir: repo?.stateDir ?? null,
+    const { decision, policy, repo } = await decide({
+      argv,
+      cwd: context.cwd,
       env,
-      gitfenceHome,
+      agent,
+      git,
+      now: context.now,
+      home: env.HOME || homedir(),
+      tty: terminal !== null,
     });
-    let decision: Decision;
-    let facts: GitRequest['facts'] = { tty: terminal !== null };
-    if (loaded.failed) {
-      decision = loaded.failed;
-    } else {
-      const gathered = await gatherFacts({
-        cwd: context.cwd,
-        env,
-        git,
-        now: context.now,
-        policy: loaded.policy,
-        tty: terminal !== null,
-      });
-      facts = { ...gathered.facts, tty: terminal !== null };
-      decision = evaluate(loaded.policy, {
-        kind: 'git',
-        argv,
-        env,
-        cwd: context.cwd,
-        agent,
-        facts,
-      });
-    }
+    const loaded = { policy: policy ?? undefined };
     const target = auditTarget(loaded.policy, repo, gitfenceHome);
     const audit = (breakGlass?: AuditEntry['breakGlass']) => {
       try {
@@ -191,7 +167,7 @@ export async function runShimExec(
     }
 
     const color = !env.NO_COLOR && (terminal !== null || Boolean(env.FORCE_COLOR));
-    writeAlert(renderAlert(decision, { color }), terminal, context);
+    writeAlert(renderAlert(decision, { color, argv }), terminal, context);
     context.stderr.write(`${renderDenialLine(decision)}\n`);
 
     if (env.GITFENCE_BREAKGLASS !== '1') {

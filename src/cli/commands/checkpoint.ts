@@ -57,7 +57,8 @@ async function open(context: CliContext) {
   const loaded = await loadPolicyOrDecision({
     stateDir: repo.stateDir,
     env: context.env,
-    gitfenceHome,
+    home: context.env.HOME || homedir(),
+    repoRoot: repo.topLevel,
   });
   const cap = parseSize(loaded.policy?.settings.breakGlass.snapshotIgnoredMaxBytes ?? '10MB');
   return { git, repo: { topLevel: repo.topLevel, gitDir: repo.gitDir }, cap };

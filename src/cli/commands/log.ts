@@ -66,7 +66,8 @@ export const command: Command = {
     const loaded = await loadPolicyOrDecision({
       stateDir: repo.stateDir,
       env: context.env,
-      gitfenceHome,
+      home: context.env.HOME || homedir(),
+      repoRoot: repo.topLevel,
     });
     const audit = loaded.policy?.settings.audit;
     const path = audit?.path ?? 'audit.jsonl';

@@ -45,7 +45,7 @@ async function agentMarkers(context: CliContext, gitPath: string): Promise<strin
   const loaded = await loadPolicyOrDecision({
     stateDir: repo?.stateDir ?? null,
     env: context.env,
-    gitfenceHome: gitfenceHomeFrom(context.env, homedir()),
+    home: context.env.HOME || homedir(),
   });
   return (
     loaded.policy?.settings.shim.agentMarkers ?? [
