@@ -1,4 +1,154 @@
-import { notYetAvailable } from '../not-yet.js';
-import { COMMANDS } from '../registry.js';
+/** `gitfence check-shell [--json] [--cwd DIR] [--agent NAME] -- '<command string>'`: decide every git call in it. */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decideCallWithPolicy } from '../../agents/decide-call.js';
+import {
+  decideShell,
+  renderArgv,
+  shellDenials,
+  type ShellDecision,
+} from '../../agents/decide-shell.js';
+import { GitfenceError } from '../../errors.js';
+import { renderDenialLine } from '../../render/denial.js';
+import type { CliContext, Command } from '../context.js';
 
-export const command = notYetAvailable('check-shell', COMMANDS['check-shell']!.summary);
+const USAGE =
+  "gitfence check-shell [--json] [--cwd DIR] [--agent NAME] -- '<shell command string>'";
+
+export interface CheckShellArgs {
+  json: boolean;
+  cwd: string;
+  agent: string | null;
+  command: string;
+}
+
+export function parseCheckShellArgs(context: CliContext): CheckShellArgs {
+  const split = context.args.indexOf('--');
+  const head = split === -1 ? context.args : context.args.slice(0, split);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: head,
+      options: {
+        json: { type: 'boolean', default: false },
+        agent: { type: 'string' },
+        cwd: { type: 'string' },
+      },
+      allowPositionals: split === -1,
+      strict: true,
+    });
+  } catch (error) {
+    throw new GitfenceError('USAGE', (error as Error).message, {
+      where: 'gitfence check-shell',
+      expected: USAGE,
+      got: context.args.join(' '),
+      hint: 'put the shell command string after `--`, quoted as one argument',
+    });
+  }
+  // Several words after `--` are joined as `sh -c "$*"` would see them.
+  const words = split === -1 ? parsed.positionals : context.args.slice(split + 1);
+  const command = words.join(' ');
+  if (command.trim() === '') {
+    throw new GitfenceError('USAGE', 'no shell command given', {
+      where: 'gitfence check-shell',
+      expected: "a command string after `--`, e.g. -- 'git reset --hard && git status'",
+      got: '(nothing)',
+    });
+  }
+  const cwd = resolve(context.cwd, parsed.values.cwd ?? '.');
+  let isDir = false;
+  try {
+    isDir = statSync(cwd).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    throw new GitfenceError('USAGE', 'no such directory', {
+      where: '--cwd',
+      expected: 'an existing directory',
+      got: cwd,
+    });
+  }
+  const agent = parsed.values.agent || context.env.LLM_AGENT_NAME || null;
+  return { json: parsed.values.json, cwd, agent, command };
+}
+
+/** The JSON report: the Decision for each call, in the order the calls appear. */
+export function renderShellJson(result: ShellDecision): string {
+  return JSON.stringify(
+    {
+      outcome: result.outcome,
+      command: result.command,
+      ...(result.unparseable !== undefined
+        ? { unparseable: result.unparseable, unparseableDecision: result.unparseableDecision }
+        : {}),
+      calls: result.calls.map((c) => ({
+        argv: c.argv,
+        via: c.call.via,
+        cwd: c.cwd,
+        env: c.call.env,
+        ...(c.call.aliases ? { aliases: c.call.aliases } : {}),
+        decision: c.decision,
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+/** The human summary: one line per call. */
+export function renderShellSummary(result: ShellDecision): string {
+  if (result.calls.length === 0 && result.unparseable === undefined) {
+    return 'gitfence: allowed (no git call in this command)';
+  }
+  const lines = [
+    `gitfence: ${result.outcome === 'deny' ? 'denied' : 'allowed'} (${result.calls.length} git call${result.calls.length === 1 ? '' : 's'})`,
+  ];
+  if (result.unparseable !== undefined) lines.push(`  x cannot parse: ${result.unparseable}`);
+  for (const c of result.calls) {
+    const mark = c.decision.outcome === 'deny' ? 'x' : '+';
+    const via = c.call.via.length > 0 ? `  (via ${c.call.via.join(' → ')})` : '';
+    const rules = c.decision.matches
+      .filter((m) => m.outcome === 'deny')
+      .map((m) => m.ruleId)
+      .join(', ');
+    lines.push(`  ${mark} git ${renderArgv(c.argv)}${via}${rules ? `  — ${rules}` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export const command: Command = {
+  name: 'check-shell',
+  summary: 'decide every git call in a shell command string',
+  usage: [
+    `usage: ${USAGE}`,
+    '',
+    'Find every git invocation in a shell command string (through &&, pipes, subshells, $(…),',
+    'sudo/env/xargs/find -exec wrappers, sh -c, eval, heredocs fed to a shell, inline python/node/ruby)',
+    'and decide each one with the compiled policy found from --cwd, without running anything.',
+    '',
+    '  --json         print the Decision for each call as JSON on stdout',
+    '  --cwd DIR      decide as if the command ran in DIR (default: here)',
+    '  --agent NAME   decide for this agent (default: $LLM_AGENT_NAME)',
+    '',
+    'A string that cannot be parsed is denied when it contains a git-like word, allowed otherwise.',
+    'Exit codes: 0 allowed, 42 denied (any call), 2 usage error, 1 internal error.',
+  ].join('\n'),
+  async run(context) {
+    const args = parseCheckShellArgs(context);
+    const result = await decideShell(args.command, {
+      cwd: args.cwd,
+      env: context.env,
+      agent: args.agent,
+      now: context.now,
+      decide: decideCallWithPolicy,
+    });
+    if (args.json) context.stdout.write(`${renderShellJson(result)}\n`);
+    else context.stdout.write(`${renderShellSummary(result)}\n`);
+    for (const denial of shellDenials(result)) {
+      context.stderr.write(`${renderDenialLine(denial.decision)} [${denial.label}]\n`);
+    }
+    return result.outcome === 'deny' ? 'denied' : 'ok';
+  },
+};
