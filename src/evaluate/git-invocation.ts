@@ -6,13 +6,13 @@ import { posix } from 'node:path';
 import type { GitInvocation } from '../git/invocation.js';
 import { aggregate, BUILTIN_IDS, builtinMatch } from './decision.js';
 import { cachedRegex, matchSpec, type MatchContext } from './match.js';
-import { pathOperands } from './operands.js';
+import { pathOperands, verbOf } from './operands.js';
 import type { CompiledPolicy, CompiledRule, Decision, GitRequest, RuleMatch } from './types.js';
 
 export interface InvocationInput {
   invocation: GitInvocation;
-  /** `normalizeInvocation(invocation)`: what keyword and pattern rules test. */
-  normalized: string;
+  /** `normalizeInvocation`: the text keyword and pattern rules test. */
+  normalize: (invocation: GitInvocation) => string;
   request: GitRequest;
 }
 
@@ -94,7 +94,7 @@ function guardMatches(
 function allowlisted(policy: CompiledPolicy, inv: GitInvocation): boolean {
   if (inv.subcommand === null) return false;
   if (policy.allow.includes(inv.subcommand)) return true;
-  const verb = inv.operands[0];
+  const verb = verbOf(inv);
   return verb !== undefined && policy.allow.includes(`${inv.subcommand} ${verb}`);
 }
 
@@ -153,17 +153,40 @@ function autoScope(
   };
 }
 
-export function evaluateInvocation(policy: CompiledPolicy, input: InvocationInput): Decision {
-  const { invocation: inv, normalized, request } = input;
-  const ctx: MatchContext = { agent: request.agent, env: request.env, refs: request.facts.refs };
-  const matches = guardMatches(policy, inv, request);
-  let explicitlyAllowed = false;
+/** Every rule against the call, then against each git call a `!` shell alias makes (deny wins over all). */
+function ruleMatches(
+  policy: CompiledPolicy,
+  inv: GitInvocation,
+  input: InvocationInput,
+  ctx: MatchContext,
+  prefix: string,
+  depth: number,
+): RuleMatch[] {
+  const matches: RuleMatch[] = [];
+  const normalized = input.normalize(inv);
   for (const rule of policy.rules) {
     const match = evaluateRule(rule, inv, normalized, ctx);
     if (!match) continue;
+    if (prefix) match.detail = `${prefix}${match.detail ?? ''}`;
     matches.push(match);
-    if (match.outcome === 'allow') explicitlyAllowed = true;
   }
+  if (depth < 8) {
+    for (const call of inv.shellCalls ?? []) {
+      const label = `${prefix}shell alias runs \`${['git', ...call.raw].join(' ')}\`: `;
+      matches.push(...ruleMatches(policy, call, input, ctx, label, depth + 1));
+    }
+  }
+  return matches;
+}
+
+export function evaluateInvocation(policy: CompiledPolicy, input: InvocationInput): Decision {
+  const { invocation: inv, request } = input;
+  const ctx: MatchContext = { agent: request.agent, env: request.env, refs: request.facts.refs };
+  const matches = guardMatches(policy, inv, request);
+  const ruled = ruleMatches(policy, inv, input, ctx, '', 0);
+  matches.push(...ruled);
+  // an allow rule lets a call through a default deny (never through a deny)
+  const explicitlyAllowed = ruled.some((m) => m.outcome === 'allow');
   let denied = matches.some((m) => m.outcome === 'deny');
   if (
     !denied &&

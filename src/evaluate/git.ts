@@ -12,7 +12,7 @@ export function evaluateGit(policy: CompiledPolicy, request: GitRequest): Decisi
   });
   return evaluateInvocation(policy, {
     invocation,
-    normalized: normalizeInvocation(invocation),
+    normalize: normalizeInvocation,
     request,
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { GitInvocation, GitOption } from '../git/invocation.js';
 import type { MatchSpec } from '../policy/schema.js';
-import { pathOperands } from './operands.js';
+import { pathOperands, verbOf } from './operands.js';
 
 export interface MatchContext {
   agent: string | null;
@@ -131,7 +131,7 @@ export function matchSpec(spec: MatchSpec, inv: GitInvocation, ctx: MatchContext
 
   const verbs = asList(spec.verb);
   if (verbs) {
-    const verb = inv.operands[0];
+    const verb = verbOf(inv);
     if (verb === undefined || !verbs.includes(verb)) return null;
     why.push(`verb ${verb}`);
   }

@@ -48,6 +48,18 @@ const SPECIAL_HEADS = new Set([
   '@',
 ]);
 
+/** The verb (`stash drop` → `drop`): the parser's when it gives one, else the first operand. */
+export function verbOf(inv: GitInvocation): string | undefined {
+  if (inv.verb !== undefined) return inv.verb ?? undefined;
+  return inv.operands[0];
+}
+
+/** Operands after the verb, when the parser left the verb among them. */
+function afterVerb(inv: GitInvocation): string[] {
+  const verb = verbOf(inv);
+  return verb !== undefined && inv.operands[0] === verb ? inv.operands.slice(1) : inv.operands;
+}
+
 /** Sure a revision (true), sure a path (false), or unsure (null). */
 export function classifyRevision(word: string, refs?: readonly string[]): boolean | null {
   if (SPECIAL_HEADS.has(word)) return true;
@@ -82,8 +94,7 @@ export function pathOperands(
   if (sub === null) return paths;
   if (PATH_OPERANDS.has(sub)) return [...inv.operands, ...paths];
   if (sub === 'stash') {
-    const [verb, ...rest] = inv.operands;
-    return verb === 'push' ? [...rest, ...paths] : paths;
+    return verbOf(inv) === 'push' ? [...afterVerb(inv), ...paths] : paths;
   }
   const maxRevisions = REVISIONS_THEN_PATHS[sub];
   if (maxRevisions === undefined) return paths;

@@ -79,7 +79,7 @@ function decide(
 ): Decision {
   return evaluateInvocation(p, {
     invocation: inv,
-    normalized: ['git', ...inv.raw].join(' '),
+    normalize: (i) => ['git', ...i.raw].join(' '),
     request: request([...inv.raw], { agent }),
   });
 }
@@ -97,7 +97,7 @@ const noScope = decide(
 );
 const scoped = evaluateInvocation(resetPolicy, {
   invocation: invocation({ raw: ['status'], subcommand: 'status', typed: 'status' }),
-  normalized: 'git status',
+  normalize: (i) => ['git', ...i.raw].join(' '),
   request: request(['status'], {
     agent: 'a',
     facts: {

@@ -7,7 +7,15 @@ import type { MatchSpec } from '../../src/policy/schema.js';
 import { invocation, option, policy, request } from '../unit/evaluate-fixtures.js';
 
 const SUBS = ['status', 'diff', 'reset', 'checkout', 'push', 'stash', 'clean', 'commit'];
-const OPTS = ['--hard', '--force', '-D', '--cached', '--dry-run', '--no-verify', '--staged'];
+const OPTS: `-${string}`[] = [
+  '--hard',
+  '--force',
+  '-D',
+  '--cached',
+  '--dry-run',
+  '--no-verify',
+  '--staged',
+];
 const WORDS = ['.', 'main', 'HEAD~1', 'src/a.ts', 'drop', 'list', '+main', 'origin'];
 
 const arbInvocation: fc.Arbitrary<GitInvocation> = fc
@@ -38,7 +46,7 @@ const arbInvocation: fc.Arbitrary<GitInvocation> = fc
     }),
   );
 
-const arbMatch: fc.Arbitrary<MatchSpec> = fc.record(
+const arbMatch = fc.record(
   {
     subcommand: fc.oneof(
       fc.constantFrom(...SUBS, '*'),
@@ -55,7 +63,7 @@ const arbMatch: fc.Arbitrary<MatchSpec> = fc.record(
     agent: fc.oneof(fc.constant(null), fc.constantFrom('claude-*', '*', 'codex')),
   },
   { requiredKeys: [] },
-);
+) as fc.Arbitrary<MatchSpec>;
 
 const arbRule: fc.Arbitrary<CompiledRule> = fc
   .record({
@@ -103,7 +111,7 @@ const arbAgent = fc.constantFrom(null, 'claude-1', 'codex');
 function decide(p: CompiledPolicy, inv: GitInvocation, agent: string | null, facts: Facts) {
   return evaluateInvocation(p, {
     invocation: inv,
-    normalized: ['git', ...inv.raw].join(' '),
+    normalize: (i) => ['git', ...i.raw].join(' '),
     request: request([...inv.raw], { agent, facts }),
   });
 }

@@ -12,7 +12,7 @@ const ctx = { agent: null, env: {} };
 function decide(p: CompiledPolicy, inv: GitInvocation, req: Partial<GitRequest> = {}) {
   return evaluateInvocation(p, {
     invocation: inv,
-    normalized: ['git', ...inv.raw].join(' '),
+    normalize: (i) => ['git', ...i.raw].join(' '),
     request: request([...inv.raw], req),
   });
 }
