@@ -1,0 +1,142 @@
+/**
+ * Sound overlap between two globs: "disjoint" only when no path can match both as micromatch reads
+ * them. Method: brace-expand, split into segments, then search the product of the two segment
+ * sequences (a globstar consumes zero or more non-dot segments) where each step needs a non-empty
+ * segment accepted by both segment automata. Anything not modelled exactly is widened, so doubt
+ * always lands on "overlap". The example path is checked against micromatch before it is shown.
+ */
+import micromatch from 'micromatch';
+import {
+  compileGlob,
+  GLOBSTAR_SEGMENT,
+  intersectSegments,
+  type SegmentNfa,
+  type SegmentPattern,
+} from './glob-automaton.js';
+
+export interface OverlapResult {
+  overlap: boolean;
+  /** A path both globs match (verified with micromatch), when one was found. */
+  example?: string;
+  /** false when the overlap is assumed because the globs could not be fully analysed. */
+  exact: boolean;
+}
+
+/** The one place the matching options live: leases, overlap and the commit check must agree. */
+export const MATCH_OPTIONS = {} as const;
+
+export function matchesGlob(path: string, pattern: string): boolean {
+  return micromatch.isMatch(path, pattern, MATCH_OPTIONS);
+}
+
+const segmentNfa = (p: SegmentPattern): SegmentNfa =>
+  p.kind === 'globstar' ? GLOBSTAR_SEGMENT : p.nfa;
+
+const segmentCache = new WeakMap<SegmentNfa, WeakMap<SegmentNfa, string | null>>();
+
+function intersectCached(a: SegmentNfa, b: SegmentNfa): string | null {
+  let inner = segmentCache.get(a);
+  if (!inner) {
+    inner = new WeakMap();
+    segmentCache.set(a, inner);
+  }
+  if (inner.has(b)) return inner.get(b)!;
+  const result = intersectSegments(a, b);
+  inner.set(b, result);
+  return result;
+}
+
+const ONE_SEGMENT: SegmentPattern = { kind: 'segment', nfa: GLOBSTAR_SEGMENT };
+
+/** `…/**` → `…/*` + `/**`: the trailing globstar takes at least one segment. */
+function requireTrailingSegment(sequence: SegmentPattern[]): SegmentPattern[] {
+  return sequence.at(-1)?.kind === 'globstar'
+    ? [...sequence.slice(0, -1), ONE_SEGMENT, sequence.at(-1)!]
+    : sequence;
+}
+
+/**
+ * A non-empty path matched by both segment sequences, or null. With `consume`, a trailing globstar
+ * must take at least one segment: micromatch lets `a/**` match `a` but not `a/[b]*\/**` match `a/b`,
+ * so a second, narrower search finds an example it accepts.
+ */
+function intersectSequences(
+  a: SegmentPattern[],
+  b: SegmentPattern[],
+  consume = false,
+): string | null {
+  if (consume) {
+    a = requireTrailingSegment(a);
+    b = requireTrailingSegment(b);
+  }
+  type Node = { i: number; j: number; nonEmpty: boolean; prev: Node | null; segment?: string };
+  const seen = new Set<string>();
+  const queue: Node[] = [{ i: 0, j: 0, nonEmpty: false, prev: null }];
+  const push = (node: Node) => {
+    const k = `${node.i},${node.j},${node.nonEmpty ? 1 : 0}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    queue.push(node);
+  };
+  seen.add('0,0,0');
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head]!;
+    const { i, j } = node;
+    if (i === a.length && j === b.length && node.nonEmpty) {
+      const segments: string[] = [];
+      for (let n: Node | null = node; n; n = n.prev)
+        if (n.segment !== undefined) segments.push(n.segment);
+      return segments.reverse().join('/');
+    }
+    const pa = a[i];
+    const pb = b[j];
+    // A globstar may match zero segments.
+    if (pa?.kind === 'globstar') push({ i: i + 1, j, nonEmpty: node.nonEmpty, prev: node });
+    if (pb?.kind === 'globstar') push({ i, j: j + 1, nonEmpty: node.nonEmpty, prev: node });
+    if (!pa || !pb) continue;
+    const segment = intersectCached(segmentNfa(pa), segmentNfa(pb));
+    if (segment === null) continue;
+    push({
+      i: pa.kind === 'globstar' ? i : i + 1,
+      j: pb.kind === 'globstar' ? j : j + 1,
+      nonEmpty: true,
+      prev: node,
+      segment,
+    });
+  }
+  return null;
+}
+
+function literalPrefixesDiffer(a: string[], b: string[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) if (a[k] !== b[k]) return true;
+  return false;
+}
+
+/** Decide whether some path matches both globs; never "disjoint" when one does. */
+export function findOverlap(patternA: string, patternB: string): OverlapResult {
+  const a = compileGlob(patternA);
+  const b = compileGlob(patternB);
+  // Both prefixes are literal segments in every reading: a difference there is a proof of disjointness.
+  if (literalPrefixesDiffer(a.literalPrefix, b.literalPrefix))
+    return { overlap: false, exact: true };
+  if (!a.alternatives || !b.alternatives) return { overlap: true, exact: false };
+  let found = false;
+  for (const sa of a.alternatives) {
+    for (const sb of b.alternatives) {
+      const example = intersectSequences(sa, sb);
+      if (example === null) continue;
+      found = true;
+      for (const candidate of [example, intersectSequences(sa, sb, true)]) {
+        if (
+          candidate !== null &&
+          matchesGlob(candidate, patternA) &&
+          matchesGlob(candidate, patternB)
+        ) {
+          return { overlap: true, example: candidate, exact: true };
+        }
+      }
+    }
+  }
+  return found ? { overlap: true, exact: false } : { overlap: false, exact: true };
+}
