@@ -33,7 +33,7 @@ export interface FactSources {
   gatherRefs: typeof gatherRefs;
   gatherWorktreeRoots: typeof gatherWorktreeRoots;
   readActiveLeases: (stateDir: string, now: number) => Promise<LeaseFact[]>;
-  readWriteLockFact?: (repo: RepoInfo) => Promise<WriteLockFact>;
+  readWriteLockFact?: (repo: RepoInfo, now: number) => Promise<WriteLockFact>;
 }
 
 export interface GatherOptions {
@@ -72,6 +72,11 @@ export function isAgentSession(
   return markers.some((name) => env[name] !== undefined && env[name] !== '');
 }
 
+async function defaultWriteLock(repo: RepoInfo, now: number): Promise<WriteLockFact> {
+  const { readWriteLockFact } = await import('../writelock/facts.js');
+  return readWriteLockFact(repo, now);
+}
+
 async function defaultLeases(stateDir: string, now: number): Promise<LeaseFact[]> {
   const { readActiveLeases } = await import('./leases.js');
   return readActiveLeases(stateDir, now);
@@ -93,6 +98,7 @@ export async function gatherFacts(options: GatherOptions): Promise<Gathered> {
     gatherRefs,
     gatherWorktreeRoots,
     readActiveLeases: defaultLeases,
+    readWriteLockFact: defaultWriteLock,
     ...options.sources,
   };
 
@@ -128,7 +134,9 @@ export async function gatherFacts(options: GatherOptions): Promise<Gathered> {
     wantRefs && repo ? sources.gatherRefs({ cwd, git }) : undefined,
     wantRoots && repo?.topLevel ? sources.gatherWorktreeRoots({ cwd, git }) : undefined,
     wantLeases ? sources.readActiveLeases(repo!.stateDir, options.now()) : undefined,
-    options.all && repo && sources.readWriteLockFact ? sources.readWriteLockFact(repo) : undefined,
+    options.all && repo && sources.readWriteLockFact
+      ? sources.readWriteLockFact(repo, options.now())
+      : undefined,
   ]);
   if (refs) facts.refs = refs;
   if (wantRoots) {
