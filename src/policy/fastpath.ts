@@ -1,0 +1,179 @@
+/**
+ * `fastpath.sh`: data the POSIX-sh shim sources to let provably harmless calls skip node.
+ * Conservative by construction: a subcommand is listed only if no compiled rule can match it.
+ */
+import type { CompiledPolicy, CompiledRule } from '../evaluate/types.js';
+import type { Effect } from '../git/invocation.js';
+
+/** Read-only builtins the fast path may start from; rules, auto-scoping and path guards only remove. */
+export const FAST_PATH_CANDIDATES = [
+  'rev-parse',
+  'log',
+  'show',
+  'status',
+  'diff',
+  'branch',
+  'tag',
+  'ls-files',
+  'ls-tree',
+  'cat-file',
+  'config',
+  'rev-list',
+  'describe',
+  'show-ref',
+  'for-each-ref',
+  'merge-base',
+  'name-rev',
+  'count-objects',
+  'var',
+  'version',
+  'help',
+  'blame',
+  'shortlog',
+  'grep',
+] as const;
+
+/** Subcommands that can write a file named by one of their own options (`--output`, `--file`): path guards need the parser. */
+const PATH_WRITING = new Set(['log', 'show', 'diff', 'blame', 'grep', 'config', 'shortlog']);
+
+/** Which builtins can produce each effect (the catalogue in src/git/invocation.ts). */
+export const EFFECT_SUBCOMMANDS: Record<Effect, readonly string[] | '*'> = {
+  'discard-worktree-changes': [
+    'restore',
+    'checkout',
+    'switch',
+    'reset',
+    'checkout-index',
+    'read-tree',
+  ],
+  'delete-untracked-files': ['clean'],
+  'stash-changes': ['stash'],
+  'drop-stash': ['stash'],
+  'force-push': ['push'],
+  'force-push-with-lease': ['push'],
+  'delete-remote-ref': ['push'],
+  'delete-branch-unmerged': ['branch'],
+  'delete-branch': ['branch'],
+  'reset-branch': ['branch'],
+  'remove-worktree-force': ['worktree'],
+  'remove-modified-files': ['rm'],
+  'delete-tag': ['tag'],
+  'expire-reflog': ['reflog'],
+  'prune-objects': ['gc', 'prune'],
+  'delete-ref': ['update-ref', 'symbolic-ref'],
+  // Hooks can be bypassed by `-c`/env on any call; only calls without global options or such env reach the fast path.
+  'bypass-hooks': [
+    'commit',
+    'push',
+    'merge',
+    'am',
+    'rebase',
+    'pull',
+    'cherry-pick',
+    'revert',
+    'checkout',
+    'switch',
+    'worktree',
+    'gc',
+    'clone',
+  ],
+  'revert-commits': ['revert'],
+  'switch-branch': ['checkout', 'switch'],
+  // A `!` alias is never a builtin name, so it never reaches the fast path.
+  'run-shell': [],
+};
+
+/** Environment variables whose presence sends a call to the full evaluator. */
+export const SLOW_PATH_ENV = [
+  'GIT_CONFIG_COUNT',
+  'GIT_CONFIG_PARAMETERS',
+  'GIT_CONFIG',
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_COMMON_DIR',
+  'GIT_INDEX_FILE',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_EXEC_PATH',
+  'GIT_NAMESPACE',
+  'HUSKY',
+] as const;
+
+const asList = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
+
+/** The subcommands a rule could match, or '*' when it could match any call. */
+export function subcommandsOf(rule: CompiledRule): Set<string> | '*' {
+  if (rule.pattern !== undefined) return '*';
+  const named = asList(rule.match.subcommand);
+  if (named.includes('*')) return '*';
+  const effects = asList(rule.match.effect);
+  if (named.length === 0 && effects.length === 0) {
+    // Keyword rules are checked by the shim itself against GF_DENY_KEYWORDS.
+    return rule.contains !== undefined ? new Set() : '*';
+  }
+  const out = new Set<string>();
+  if (named.length > 0) {
+    for (const sub of named) out.add(sub);
+    return out;
+  }
+  for (const effect of effects) {
+    const subs = EFFECT_SUBCOMMANDS[effect];
+    if (subs === '*') return '*';
+    for (const sub of subs) out.add(sub);
+  }
+  return out;
+}
+
+export interface FastPathData {
+  pass: string[];
+  keywords: string[];
+  autoScope: string[];
+  slowEnv: string[];
+}
+
+export function compileFastPath(policy: CompiledPolicy): FastPathData {
+  let pass = new Set<string>(FAST_PATH_CANDIDATES);
+  if (policy.defaultAction === 'deny') {
+    pass = new Set([...pass].filter((sub) => policy.allow.includes(sub)));
+  }
+  const slowEnv = new Set<string>(SLOW_PATH_ENV);
+  for (const rule of policy.rules) {
+    if (rule.action === 'allow') continue;
+    for (const key of Object.keys(rule.match.env ?? {})) slowEnv.add(key);
+    const subs = subcommandsOf(rule);
+    if (subs === '*') pass.clear();
+    else for (const sub of subs) pass.delete(sub);
+  }
+  for (const sub of policy.settings.scopes.autoScope) pass.delete(sub);
+  if (policy.settings.paths.guard) for (const sub of PATH_WRITING) pass.delete(sub);
+  const keywords = policy.rules
+    .filter((rule) => rule.action !== 'allow' && rule.contains !== undefined)
+    .map((rule) => rule.contains!);
+  return {
+    pass: FAST_PATH_CANDIDATES.filter((sub) => pass.has(sub)),
+    keywords: [...new Set(keywords)],
+    autoScope: [...policy.settings.scopes.autoScope],
+    slowEnv: [...slowEnv],
+  };
+}
+
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The sourced sh fragment. `policyHash` is the integrity of the policy.json written with it. */
+export function renderFastPath(policy: CompiledPolicy, policyHash: string): string {
+  const data = compileFastPath(policy);
+  return [
+    '# gitfence fast-path data: generated by `gitfence compile`; do not edit.',
+    '# A call may skip the evaluator only when ALL hold: its first argument (no global options',
+    '# before it) is one of GF_PASS_SUBCOMMANDS; no argument contains one of GF_DENY_KEYWORDS',
+    '# (newline-separated); none of GF_SLOW_ENV is set in the environment.',
+    `GF_POLICY_HASH=${shellQuote(policyHash)}`,
+    `GF_PASS_SUBCOMMANDS=${shellQuote(data.pass.join(' '))}`,
+    `GF_DENY_KEYWORDS=${shellQuote(data.keywords.join('\n'))}`,
+    `GF_AUTOSCOPE=${shellQuote(data.autoScope.join(' '))}`,
+    `GF_SLOW_ENV=${shellQuote(data.slowEnv.join(' '))}`,
+    '',
+  ].join('\n');
+}
