@@ -1,0 +1,180 @@
+/**
+ * The generated sh shim, run by a real /bin/sh: which calls go straight to the real git and which
+ * are delegated to the evaluator. Stand-ins for git and node print what they were asked.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderShimScript, shQuote } from '../../src/shim/template.js';
+
+let root: string;
+let shim: string;
+let repo: string;
+
+function exe(path: string, text: string) {
+  writeFileSync(path, text);
+  chmodSync(path, 0o755);
+}
+
+function fastpath(commonDir: string, pass: string, keywords = '', autoscope = 'status diff') {
+  mkdirSync(join(commonDir, 'gitfence'), { recursive: true });
+  writeFileSync(
+    join(commonDir, 'gitfence', 'fastpath.sh'),
+    `GF_POLICY_HASH='sha256:abc'\nGF_PASS_SUBCOMMANDS='${pass}'\nGF_DENY_KEYWORDS='${keywords}'\nGF_AUTOSCOPE='${autoscope}'\n`,
+  );
+}
+
+function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  const cwd = options.cwd ?? repo;
+  const result = spawnSync(shim, args, {
+    cwd,
+    env: { PATH: '/usr/bin:/bin', PWD: cwd, ...options.env },
+    encoding: 'utf8',
+  });
+  return { code: result.status, out: result.stdout.trim(), err: result.stderr };
+}
+
+beforeAll(() => {
+  root = realpathSync(mkdtempSync(join(tmpdir(), 'gitfence-shim-template-')));
+  exe(join(root, 'real-git'), '#!/bin/sh\necho "REAL $*"\n');
+  exe(join(root, 'node'), '#!/bin/sh\nshift\necho "DELEGATE $*"\n');
+  mkdirSync(join(root, 'bin'));
+  shim = join(root, 'bin', 'git');
+  exe(
+    shim,
+    renderShimScript({
+      realGit: join(root, 'real-git'),
+      node: join(root, 'node'),
+      cli: join(root, "cli's entry.js"),
+      execShadow: join(root, 'shadow'),
+    }),
+  );
+  repo = join(root, 'repo');
+  mkdirSync(join(repo, '.git'), { recursive: true });
+  mkdirSync(join(repo, 'sub', 'dir'), { recursive: true });
+  fastpath(join(repo, '.git'), 'log rev-parse show status diff', '--no-verify\nhooksPath');
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('the sh fast path', () => {
+  it('execs the real git for a pass subcommand, from any subdirectory', () => {
+    expect(run(['log', '-1'])).toMatchObject({ code: 0, out: 'REAL log -1' });
+    expect(run(['rev-parse', 'HEAD'], { cwd: join(repo, 'sub', 'dir') }).out).toBe(
+      'REAL rev-parse HEAD',
+    );
+  });
+
+  it('delegates everything it is unsure about', () => {
+    const delegated = (args: string[], env?: Record<string, string>, cwd?: string) =>
+      expect(run(args, { env, cwd }).out).toMatch(/^DELEGATE shim exec --real-git=.* --( |$)/);
+    delegated(['reset', '--hard']); // not a pass subcommand
+    delegated(['nuke']); // unknown: may be an alias
+    delegated(['-C', '/tmp', 'log']); // global option
+    delegated(['-c', 'alias.log=reset --hard', 'log']);
+    delegated(['--git-dir=/x', 'log']);
+    delegated(['status']); // auto-scoped
+    delegated(['log', '--no-verify']); // deny keyword
+    delegated(['log', '-c', 'core.hooksPath=/dev/null']);
+    delegated(['log'], { GIT_DIR: '/elsewhere' });
+    delegated(['log'], { GIT_WORK_TREE: '/elsewhere' });
+    delegated(['log'], { GIT_CONFIG_COUNT: '1' });
+    delegated(['log'], { GIT_CONFIG_PARAMETERS: "'alias.log'='reset'" });
+    delegated(['log'], { GIT_EXEC_PATH: '/x' });
+    delegated(['log'], { HUSKY: '0' });
+    delegated([]);
+    delegated(['log'], {}, root); // no repository
+  });
+
+  it('passes the argv through to the evaluator untouched', () => {
+    expect(run(['reset', '--hard', 'a b', "it's", '*']).out).toBe(
+      'DELEGATE shim exec --real-git=' + join(root, 'real-git') + " -- reset --hard a b it's *",
+    );
+  });
+
+  it('delegates when PWD lies about the working directory', () => {
+    const result = spawnSync(shim, ['log'], {
+      cwd: root,
+      env: { PATH: '/usr/bin:/bin', PWD: repo },
+      encoding: 'utf8',
+    });
+    expect(result.stdout).toMatch(/^DELEGATE/);
+  });
+
+  it('delegates in a repository without fast-path data, and with a damaged one', () => {
+    const bare = join(root, 'nodata');
+    mkdirSync(join(bare, '.git'), { recursive: true });
+    expect(run(['log'], { cwd: bare }).out).toMatch(/^DELEGATE/);
+    mkdirSync(join(bare, '.git', 'gitfence'));
+    writeFileSync(join(bare, '.git', 'gitfence', 'fastpath.sh'), "GF_PASS_SUBCOMMANDS='log'\n"); // no hash
+    expect(run(['log'], { cwd: bare }).out).toMatch(/^DELEGATE/);
+  });
+
+  it('follows a linked worktree to its common dir through gitdir: and commondir', () => {
+    const main = join(root, 'main');
+    const wtGit = join(main, '.git', 'worktrees', 'wt');
+    mkdirSync(wtGit, { recursive: true });
+    fastpath(join(main, '.git'), 'log');
+    writeFileSync(join(wtGit, 'commondir'), '../..\n');
+    const wt = join(root, 'wt');
+    mkdirSync(wt);
+    writeFileSync(join(wt, '.git'), `gitdir: ${wtGit}\n`);
+    expect(run(['log'], { cwd: wt }).out).toBe('REAL log');
+    writeFileSync(join(wt, '.git'), 'garbage\n');
+    expect(run(['log'], { cwd: wt }).out).toMatch(/^DELEGATE/);
+  });
+
+  it('never treats a list entry as a glob pattern', () => {
+    const globby = join(root, 'globby');
+    mkdirSync(join(globby, '.git'), { recursive: true });
+    fastpath(join(globby, '.git'), '* log');
+    expect(run(['reset'], { cwd: globby }).out).toMatch(/^DELEGATE/);
+  });
+
+  it('answers --exec-path with the shadow directory when it exists', () => {
+    expect(run(['--exec-path']).out).toMatch(/^DELEGATE/);
+    mkdirSync(join(root, 'shadow'));
+    expect(run(['--exec-path']).out).toBe(join(root, 'shadow'));
+  });
+
+  it('refuses to run when the real git is the shim itself (recursion guard)', () => {
+    const loop = join(root, 'bin', 'loop-git');
+    exe(
+      loop,
+      renderShimScript({ realGit: loop, node: '/nonexistent', cli: '/x', execShadow: '/x' }),
+    );
+    const result = spawnSync(loop, ['log'], {
+      cwd: repo,
+      env: { PATH: '/usr/bin:/bin', PWD: repo },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/shim-recursion/);
+    const deep = run(['log'], { env: { GITFENCE_SHIM_DEPTH: '99' } });
+    expect(deep.code).toBe(1);
+  });
+
+  it('runs under dash and bash alike', () => {
+    for (const sh of ['/bin/sh', '/bin/bash']) {
+      const result = spawnSync(sh, [shim, 'log'], {
+        cwd: repo,
+        env: { PATH: '/usr/bin:/bin', PWD: repo },
+        encoding: 'utf8',
+      });
+      expect(result.stdout.trim()).toBe('REAL log');
+    }
+  });
+});
+
+describe('shQuote', () => {
+  it('round-trips through sh', () => {
+    for (const value of ['plain', "it's", 'a"b', '$(x) `y` \\ *']) {
+      const result = spawnSync('/bin/sh', ['-c', `printf %s ${shQuote(value)}`], {
+        encoding: 'utf8',
+      });
+      expect(result.stdout).toBe(value);
+    }
+  });
+});
