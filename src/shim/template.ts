@@ -102,7 +102,7 @@ while :; do
   gf_dir=\${gf_dir%/*}
 done
 
-GF_POLICY_HASH= GF_PASS_SUBCOMMANDS= GF_DENY_KEYWORDS= GF_AUTOSCOPE=
+GF_POLICY_HASH= GF_PASS_SUBCOMMANDS= GF_DENY_KEYWORDS= GF_AUTOSCOPE= GF_SLOW_ENV=
 [ -f "$gf_common/gitfence/fastpath.sh" ] && [ -r "$gf_common/gitfence/fastpath.sh" ] || gf_delegate "$@"
 . "$gf_common/gitfence/fastpath.sh" || gf_delegate "$@"
 [ -n "$GF_POLICY_HASH" ] && [ -n "$GF_PASS_SUBCOMMANDS" ] || gf_delegate "$@"
@@ -112,6 +112,12 @@ set -f
 gf_pass=
 for gf_word in $GF_PASS_SUBCOMMANDS; do [ "$gf_word" = "$1" ] && gf_pass=1; done
 for gf_word in $GF_AUTOSCOPE; do [ "$gf_word" = "$1" ] && gf_pass=; done
+# Variables the compiled policy reads (GF_SLOW_ENV): set means delegate. Names are checked before eval.
+for gf_word in $GF_SLOW_ENV; do
+  case "$gf_word" in [!A-Za-z_]*|*[!A-Za-z0-9_]*) gf_delegate "$@" ;; esac
+  eval "gf_set=\\\${$gf_word+x}"
+  [ -z "$gf_set" ] || gf_delegate "$@"
+done
 set +f
 [ -n "$gf_pass" ] || gf_delegate "$@"
 

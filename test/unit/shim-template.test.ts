@@ -18,11 +18,17 @@ function exe(path: string, text: string) {
   chmodSync(path, 0o755);
 }
 
-function fastpath(commonDir: string, pass: string, keywords = '', autoscope = 'status diff') {
+function fastpath(
+  commonDir: string,
+  pass: string,
+  keywords = '',
+  autoscope = 'status diff',
+  slowEnv = 'MY_AGENT_VAR',
+) {
   mkdirSync(join(commonDir, 'gitfence'), { recursive: true });
   writeFileSync(
     join(commonDir, 'gitfence', 'fastpath.sh'),
-    `GF_POLICY_HASH='sha256:abc'\nGF_PASS_SUBCOMMANDS='${pass}'\nGF_DENY_KEYWORDS='${keywords}'\nGF_AUTOSCOPE='${autoscope}'\n`,
+    `GF_POLICY_HASH='sha256:abc'\nGF_PASS_SUBCOMMANDS='${pass}'\nGF_DENY_KEYWORDS='${keywords}'\nGF_AUTOSCOPE='${autoscope}'\nGF_SLOW_ENV='${slowEnv}'\n`,
   );
 }
 
@@ -84,6 +90,7 @@ describe('the sh fast path', () => {
     delegated(['log'], { GIT_CONFIG_PARAMETERS: "'alias.log'='reset'" });
     delegated(['log'], { GIT_EXEC_PATH: '/x' });
     delegated(['log'], { HUSKY: '0' });
+    delegated(['log'], { MY_AGENT_VAR: '' }); // GF_SLOW_ENV: set, even empty
     delegated([]);
     delegated(['log'], {}, root); // no repository
   });
