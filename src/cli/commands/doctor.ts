@@ -1,4 +1,68 @@
-import { notYetAvailable } from '../not-yet.js';
-import { COMMANDS } from '../registry.js';
+/** `gitfence doctor [--json] [--cwd DIR]`: what is installed, compiled and enforced here. */
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pc from 'picocolors';
+import { DOCTOR_CHECKS } from '../../doctor/checks.js';
+import { renderDoctor, runDoctorChecks, worstStatus } from '../../doctor/run.js';
+import type { DoctorStatus } from '../../doctor/types.js';
+import { GitfenceError } from '../../errors.js';
+import { createRealGitRunner } from '../../facts/real-git.js';
+import { discoverRepo } from '../../repo/discover.js';
+import { gitfenceHomeFrom } from '../../repo/state-paths.js';
+import type { CliContext, Command } from '../context.js';
 
-export const command = notYetAvailable('doctor', COMMANDS['doctor']!.summary);
+const USAGE = `gitfence doctor: report what is installed, compiled and enforced here
+
+usage: gitfence doctor [--json] [--cwd DIR]
+
+Checks which policy layers exist, whether the policy is compiled, whether a source changed
+since it was compiled, which rules disableRules switched off, and what other components
+report. Exit codes: 0 ok or warnings only, 2 a check failed.`;
+
+export const command: Command = {
+  name: 'doctor',
+  summary: 'report what is installed, compiled and enforced here',
+  usage: USAGE,
+  async run(context: CliContext) {
+    let values;
+    try {
+      values = parseArgs({
+        args: context.args,
+        options: { json: { type: 'boolean', default: false }, cwd: { type: 'string' } },
+        strict: true,
+      }).values;
+    } catch (error) {
+      throw new GitfenceError('USAGE', (error as Error).message, {
+        where: 'gitfence doctor',
+        expected: 'gitfence doctor [--json] [--cwd DIR]',
+        got: context.args.join(' '),
+      });
+    }
+    const cwd = resolve(context.cwd, values.cwd ?? '.');
+    const home = context.env.HOME || homedir();
+    const git = createRealGitRunner(context.env, home);
+    const doctorContext = {
+      cwd,
+      env: context.env,
+      home,
+      gitfenceHome: gitfenceHomeFrom(context.env, home),
+      repo: await discoverRepo(cwd, git),
+      git,
+      now: context.now,
+    };
+    const results = await runDoctorChecks(DOCTOR_CHECKS, doctorContext);
+    const status = worstStatus(results);
+    if (values.json) {
+      context.stdout.write(`${JSON.stringify({ status, checks: results }, null, 2)}\n`);
+    } else {
+      const colours: Record<DoctorStatus, (text: string) => string> = {
+        ok: pc.green,
+        warn: pc.yellow,
+        fail: pc.red,
+      };
+      context.stdout.write(renderDoctor(results, (s, text) => colours[s](text)));
+    }
+    return status === 'fail' ? 'usage' : 'ok';
+  },
+};

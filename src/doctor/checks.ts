@@ -1,0 +1,5 @@
+/** Every check `gitfence doctor` runs, in order. Components add theirs here (shim, write-lock, …). */
+import { POLICY_CHECKS } from './policy-checks.js';
+import type { DoctorCheck } from './types.js';
+
+export const DOCTOR_CHECKS: DoctorCheck[] = [...POLICY_CHECKS];
