@@ -196,6 +196,9 @@ async function ensureStateDir(repo: RepoInfo): Promise<void> {
   try {
     await mkdir(repo.stateDir, { recursive: true });
   } catch (error) {
+    // Recursive mkdir on a read-only mount can report ENOENT: ask the probe instead of the errno.
+    const errno = await detectExternal(repo);
+    if (errno) throw externalError(repo, errno, 'run it');
     throw new GitfenceError('IO', `cannot create the gitfence state dir: ${String(error)}`, {
       where: repo.stateDir,
       hint: 'the git common dir must be writable once, to create gitfence/ (run `gitfence bootstrap`)',
