@@ -32,7 +32,7 @@ export function createGitRunner(
         const child = spawn(gitPath, args, {
           cwd: options.cwd,
           env: { ...baseEnv, ...options.env } as NodeJS.ProcessEnv,
-          stdio: ['pipe', 'pipe', 'pipe'],
+          stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
@@ -48,7 +48,11 @@ export function createGitRunner(
             stderr: Buffer.concat(err).toString('utf8'),
           });
         });
-        child.stdin.end(options.input ?? '');
+        if (child.stdin) {
+          // git may exit before reading all of its input; that is not our error to raise
+          child.stdin.on('error', () => {});
+          child.stdin.end(options.input);
+        }
       });
     },
   };
