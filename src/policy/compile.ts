@@ -166,20 +166,17 @@ export function runExamples(
 }
 
 function examplesFailed(failures: ExampleFailure[]): GitfenceError {
-  const lines = failures.map(({ entry, example, expected, got }) => {
-    const where = `${entry.display} › ${entry.rule.source.path}`;
-    const should = expected === 'match' ? 'should match' : 'should not match';
-    return `rule "${entry.rule.id}" (${where}): example \`git ${example}\` ${should}, got ${got}`;
-  });
+  const describe = ({ entry, example, expected, got }: ExampleFailure) =>
+    `rule "${entry.rule.id}": example \`git ${example}\` ${expected === 'match' ? 'should match' : 'should not match'}, got ${got}`;
   const first = failures[0]!;
-  return new GitfenceError(
-    'POLICY_EXAMPLE_FAILED',
+  const whereOf = (failure: ExampleFailure) =>
+    `${failure.entry.display} › ${failure.entry.rule.source.path}`;
+  const message =
     failures.length === 1
-      ? lines[0]!
-      : `${failures.length} examples failed:\n${lines.map((line) => `  ${line}`).join('\n')}`,
-    {
-      where: `${first.entry.display} › ${first.entry.rule.source.path}`,
-      hint: 'fix the rule or its examples, then run `gitfence compile` again',
-    },
-  );
+      ? describe(first)
+      : `${failures.length} examples failed:\n${failures.map((f) => `  ${whereOf(f)}: ${describe(f)}`).join('\n')}`;
+  return new GitfenceError('POLICY_EXAMPLE_FAILED', message, {
+    where: whereOf(first),
+    hint: 'fix the rule or its examples, then run `gitfence compile` again',
+  });
 }

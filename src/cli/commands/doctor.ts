@@ -2,12 +2,12 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pc from 'picocolors';
 import { DOCTOR_CHECKS } from '../../doctor/checks.js';
 import { renderDoctor, runDoctorChecks, worstStatus } from '../../doctor/run.js';
 import type { DoctorStatus } from '../../doctor/types.js';
 import { GitfenceError } from '../../errors.js';
 import { createRealGitRunner } from '../../facts/real-git.js';
+import { colorEnabled, colors } from '../../render/color.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { gitfenceHomeFrom } from '../../repo/state-paths.js';
 import type { CliContext, Command } from '../context.js';
@@ -56,6 +56,7 @@ export const command: Command = {
     if (values.json) {
       context.stdout.write(`${JSON.stringify({ status, checks: results }, null, 2)}\n`);
     } else {
+      const pc = colors(colorEnabled(context.env, context.stdout.isTTY));
       const colours: Record<DoctorStatus, (text: string) => string> = {
         ok: pc.green,
         warn: pc.yellow,
