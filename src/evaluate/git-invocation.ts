@@ -16,6 +16,23 @@ export interface InvocationInput {
   request: GitRequest;
 }
 
+/**
+ * Environment that names config files or git's own programs, not the repository git acts on. A harness
+ * sets these (and git itself sets GIT_EXEC_PATH for hooks and aliases), so they are left to rules.
+ */
+const NOT_REPOSITORY_TARGETS = new Set([
+  'GIT_CONFIG',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_SYSTEM',
+  'GIT_EXEC_PATH',
+  'GIT_TEMPLATE_DIR',
+]);
+
+/** The path options and variables the path guard checks. */
+export function guardedPaths(inv: GitInvocation): GitInvocation['paths'] {
+  return inv.paths.filter((p) => !NOT_REPOSITORY_TARGETS.has(p.option));
+}
+
 function isInside(path: string, root: string): boolean {
   const p = posix.normalize(path).replace(/\/+$/, '') || '/';
   const r = posix.normalize(root).replace(/\/+$/, '') || '/';
@@ -74,8 +91,9 @@ function guardMatches(
     );
   }
   const roots = request.facts.allowedRoots;
-  if (policy.settings.paths.guard && roots && inv.paths.length > 0) {
-    const outside = inv.paths.filter((p) => !roots.some((root) => isInside(p.resolved, root)));
+  const guarded = guardedPaths(inv);
+  if (policy.settings.paths.guard && roots && guarded.length > 0) {
+    const outside = guarded.filter((p) => !roots.some((root) => isInside(p.resolved, root)));
     if (outside.length > 0) {
       matches.push(
         builtinMatch(

@@ -1,5 +1,6 @@
 /** `evaluateGit`: parse the argv as git would (with the gathered aliases and refs), then decide it. */
-import { normalizeInvocation, parseInvocation } from '../git/parse.js';
+import { normalizeInvocation } from '../git/normalize.js';
+import { parseInvocation } from '../git/parse.js';
 import { evaluateInvocation } from './git-invocation.js';
 import type { CompiledPolicy, Decision, GitRequest } from './types.js';
 

@@ -6,6 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { discoverRepo, type RepoInfo } from '../repo/discover.js';
 import type { GitInvocation } from '../git/invocation.js';
+import { guardedPaths } from '../evaluate/git-invocation.js';
 import type { CompiledPolicy, Facts, LeaseFact, WriteLockFact } from '../evaluate/types.js';
 import type { GitRunner } from '../util/git-runner.js';
 import { gatherAliases, gatherRefs, gatherWorktreeRoots } from './git-config.js';
@@ -104,7 +105,7 @@ export async function gatherFacts(options: GatherOptions): Promise<Gathered> {
 
   const [repo, aliases] = await Promise.all([
     sources.discoverRepo(cwd, git),
-    sources.gatherAliases({ cwd, git }),
+    sources.gatherAliases({ cwd, git, env }),
   ]);
   const policy = typeof options.policy === 'function' ? await options.policy(repo) : options.policy;
   const markers = policy.settings.shim.agentMarkers;
@@ -121,7 +122,7 @@ export async function gatherFacts(options: GatherOptions): Promise<Gathered> {
   const all = options.all === true || inv === null;
 
   const wantRefs = all || (sub !== null && NEEDS_REFS.has(sub) && inv!.operands.length > 0);
-  const wantRoots = all || (policy.settings.paths.guard && inv!.paths.length > 0);
+  const wantRoots = all || (policy.settings.paths.guard && guardedPaths(inv!).length > 0);
   const wantLeases =
     repo !== null &&
     (all ||

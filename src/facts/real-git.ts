@@ -1,7 +1,8 @@
 /** The real git for gitfence's own reads: never the shim, whatever PATH or GITFENCE_REAL_GIT say. */
+import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
-import { createGitRunner, type GitRunner } from '../util/git-runner.js';
+import type { GitRunner } from '../util/git-runner.js';
 
 /** The environment gitfence's own git processes run with: PATH without the shim directory. */
 export function realGitEnv(
@@ -23,10 +24,49 @@ export function realGitEnv(
   return { gitPath, env: { ...env, PATH: path } };
 }
 
+function cleanEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/**
+ * A GitRunner whose children get no stdin unless given input (git cannot stall on a terminal), and
+ * that survives git exiting before its input is written (EPIPE is git's answer, not our crash).
+ */
 export function createRealGitRunner(
   env: Record<string, string | undefined>,
   home: string,
 ): GitRunner {
   const real = realGitEnv(env, home);
-  return createGitRunner(real.gitPath, real.env);
+  return {
+    gitPath: real.gitPath,
+    run(args, options = {}) {
+      return new Promise((done, fail) => {
+        const child = spawn(real.gitPath, args, {
+          cwd: options.cwd,
+          env: cleanEnv({ ...real.env, ...options.env }),
+          stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+        });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+        child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
+        child.on('error', fail);
+        child.on('close', (code) => {
+          const stdoutBuffer = Buffer.concat(out);
+          done({
+            code: code ?? 1,
+            stdout: stdoutBuffer.toString('utf8'),
+            stdoutBuffer,
+            stderr: Buffer.concat(err).toString('utf8'),
+          });
+        });
+        if (child.stdin) {
+          child.stdin.on('error', () => {});
+          child.stdin.end(options.input);
+        }
+      });
+    },
+  };
 }

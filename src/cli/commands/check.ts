@@ -1,4 +1,115 @@
-import { notYetAvailable } from '../not-yet.js';
-import { COMMANDS } from '../registry.js';
+/** `gitfence check [--json] [--agent NAME] [--cwd DIR] -- <git args…>`: decide one git argv. */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GitfenceError } from '../../errors.js';
+import { decideGit } from '../../facts/decide-git.js';
+import { renderDenialLine } from '../../render/denial.js';
+import { renderCheck } from '../../render/check.js';
+import { colorEnabled } from '../../render/color.js';
+import { renderCommand } from '../../render/text.js';
+import type { CliContext, Command } from '../context.js';
 
-export const command = notYetAvailable('check', COMMANDS['check']!.summary);
+export interface GitCallArgs {
+  json: boolean;
+  agent: string | null;
+  cwd: string;
+  argv: string[];
+}
+
+/** Flags before `--`, the git argv after it; without `--`, the positionals are the git argv. */
+export function parseGitCallArgs(name: string, context: CliContext): GitCallArgs {
+  const split = context.args.indexOf('--');
+  const head = split === -1 ? context.args : context.args.slice(0, split);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: head,
+      options: {
+        json: { type: 'boolean', default: false },
+        agent: { type: 'string' },
+        cwd: { type: 'string' },
+      },
+      allowPositionals: split === -1,
+      strict: true,
+    });
+  } catch (error) {
+    throw new GitfenceError('USAGE', (error as Error).message, {
+      where: `gitfence ${name}`,
+      expected: `gitfence ${name} [--json] [--agent NAME] [--cwd DIR] -- <git args…>`,
+      got: context.args.join(' '),
+      hint: 'put the git arguments after `--`',
+    });
+  }
+  const argv = split === -1 ? parsed.positionals : context.args.slice(split + 1);
+  if (argv.length === 0) {
+    throw new GitfenceError('USAGE', 'no git arguments given', {
+      where: `gitfence ${name}`,
+      expected: 'the git argv after `--`, e.g. `-- reset --hard`',
+      got: '(nothing)',
+    });
+  }
+  const cwd = resolve(context.cwd, parsed.values.cwd ?? '.');
+  if (parsed.values.cwd !== undefined) {
+    let isDir = false;
+    try {
+      isDir = statSync(cwd).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (!isDir) {
+      throw new GitfenceError('USAGE', 'no such directory', {
+        where: '--cwd',
+        expected: 'an existing directory',
+        got: cwd,
+      });
+    }
+  }
+  const agent = parsed.values.agent || context.env.LLM_AGENT_NAME || null;
+  return { json: parsed.values.json, agent, cwd, argv };
+}
+
+export const command: Command = {
+  name: 'check',
+  summary: 'decide one git argv against the compiled policy',
+  usage: [
+    'usage: gitfence check [--json] [--agent NAME] [--cwd DIR] -- <git args…>',
+    '',
+    'Decide one git call against the compiled policy, without running it.',
+    '',
+    '  --json         print the whole Decision (every matching rule) as JSON on stdout',
+    '  --agent NAME   decide for this agent (default: $LLM_AGENT_NAME)',
+    '  --cwd DIR      decide as if git ran in DIR (default: here)',
+    '',
+    'Exit codes: 0 allowed, 42 denied (also when the policy is missing or corrupt), 2 usage error,',
+    '1 internal error.',
+  ].join('\n'),
+  async run(context) {
+    const args = parseGitCallArgs('check', context);
+    const { decision } = await decideGit({
+      argv: args.argv,
+      cwd: args.cwd,
+      env: context.env,
+      agent: args.agent,
+      now: context.now,
+      tty: context.stderr.isTTY === true,
+    });
+    if (args.json) context.stdout.write(`${JSON.stringify(decision, null, 2)}\n`);
+    if (decision.outcome === 'allow') {
+      if (!args.json) context.stdout.write(`${renderCheck(decision, args.argv)}\n`);
+      return 'ok';
+    }
+    context.stderr.write(`${renderDenialLine(decision)}\n`);
+    if (!args.json) {
+      if (context.stderr.isTTY) {
+        const { renderAlert } = await import('../../render/alert.js');
+        const color = colorEnabled(context.env, true);
+        context.stderr.write(
+          `${renderAlert(decision, { color, command: renderCommand(args.argv) })}\n`,
+        );
+      }
+      context.stdout.write(`${renderCheck(decision, args.argv)}\n`);
+    }
+    return 'denied';
+  },
+};

@@ -1,0 +1,103 @@
+/**
+ * The whole decision for one git argv, edge to edge: discover the repository and read its aliases
+ * (two git processes, in parallel), load the compiled policy, gather only the facts this call needs,
+ * evaluate. A missing or corrupt policy becomes a fail-closed denial, never an allow.
+ */
+import { homedir } from 'node:os';
+import { isGitfenceError } from '../errors.js';
+import { BUILTIN_IDS, failClosedDecision } from '../evaluate/decision.js';
+import { evaluateInvocation } from '../evaluate/git-invocation.js';
+import type { CompiledPolicy, Decision, GitRequest } from '../evaluate/types.js';
+import type { GitInvocation } from '../git/invocation.js';
+import { normalizeInvocation } from '../git/normalize.js';
+import { parseInvocation } from '../git/parse.js';
+import type { RepoInfo } from '../repo/discover.js';
+import type { GitRunner } from '../util/git-runner.js';
+import { gatherFacts, type FactSources } from './gather.js';
+import { COMPILE_HINT, loadPolicyFor } from './policy.js';
+import { createRealGitRunner } from './real-git.js';
+
+export interface DecideGitOptions {
+  argv: string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+  agent: string | null;
+  now: () => number;
+  tty?: boolean;
+  git?: GitRunner;
+  home?: string;
+  /** Gather every fact (explain). */
+  all?: boolean;
+  sources?: Partial<FactSources>;
+}
+
+export interface DecidedGit {
+  decision: Decision;
+  request: GitRequest | null;
+  invocation: GitInvocation | null;
+  policy: CompiledPolicy | null;
+  policyFile: string | null;
+  repo: RepoInfo | null;
+  gitSpawns: number;
+}
+
+export async function decideGit(options: DecideGitOptions): Promise<DecidedGit> {
+  const { argv, cwd, env, agent } = options;
+  const home = options.home ?? env.HOME ?? homedir();
+  const git = options.git ?? createRealGitRunner(env, home);
+  let policyFile: string | null = null;
+  let gathered;
+  try {
+    gathered = await gatherFacts({
+      cwd,
+      env,
+      git,
+      now: options.now,
+      agent,
+      argv,
+      tty: options.tty,
+      all: options.all,
+      sources: options.sources,
+      parse: (args, aliases) => parseInvocation(args, { env, cwd, aliases }),
+      policy: async (repo) => {
+        const loaded = await loadPolicyFor(repo, env, home);
+        policyFile = loaded.file;
+        return loaded.policy;
+      },
+    });
+  } catch (error) {
+    if (
+      isGitfenceError(error) &&
+      (error.code === 'POLICY_NOT_COMPILED' || error.code === 'POLICY_CORRUPT')
+    ) {
+      const ruleId =
+        error.code === 'POLICY_NOT_COMPILED'
+          ? BUILTIN_IDS.policyNotCompiled
+          : BUILTIN_IDS.policyCorrupt;
+      const where = error.details.where ? ` (${error.details.where})` : '';
+      return {
+        decision: failClosedDecision(
+          ruleId,
+          `${error.message}${where}: gitfence denies every git call until the policy is compiled`,
+          error.details.hint ?? COMPILE_HINT,
+        ),
+        request: null,
+        invocation: null,
+        policy: null,
+        policyFile,
+        repo: null,
+        gitSpawns: 0,
+      };
+    }
+    throw error;
+  }
+  const { facts, policy, repo } = gathered;
+  const request: GitRequest = { kind: 'git', argv, env, cwd, agent, facts };
+  const invocation = parseInvocation(argv, { env, cwd, aliases: facts.aliases, refs: facts.refs });
+  const decision = evaluateInvocation(policy, {
+    invocation,
+    normalize: normalizeInvocation,
+    request,
+  });
+  return { decision, request, invocation, policy, policyFile, repo, gitSpawns: gathered.gitSpawns };
+}
