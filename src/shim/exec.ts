@@ -188,7 +188,7 @@ export async function runShimExec(
     }
     if (!terminal) {
       context.stderr.write(
-        'gitfence: break-glass refused: it needs a human at a terminal, and this process has no controlling terminal (/dev/tty). Run the command yourself in an interactive shell.\n',
+        'gitfence: break-glass refused: break-glass needs a human at a terminal, and this process has no controlling terminal (/dev/tty). Run the command yourself in an interactive shell.\n',
       );
       audit({ outcome: 'refused-no-tty', attempts: 0 });
       return 'denied';
