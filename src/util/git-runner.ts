@@ -36,8 +36,8 @@ export function createGitRunner(
         });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
-        child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-        child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+        child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+        child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
         child.on('error', reject);
         child.on('close', (code) => {
           const stdoutBuffer = Buffer.concat(out);
