@@ -1,0 +1,239 @@
+/**
+ * The lease ledger as pure state transitions: (state, request, now) → (state, result). No I/O, no
+ * clock of its own; the store runs one transition per locked write.
+ */
+import { z } from 'zod';
+import { GitfenceError } from '../errors.js';
+import { findOverlap } from './overlap.js';
+import type {
+  AcquireRequest,
+  AcquireResult,
+  HistoryEvent,
+  HistoryKind,
+  LeaseConflict,
+  LeaseRecord,
+  LeaseSelector,
+  LeaseState,
+  ReleaseRequest,
+  RenewRequest,
+} from './types.js';
+
+const LeaseRecordSchema = z.object({
+  id: z.string(),
+  owner: z.string(),
+  patterns: z.array(z.string()),
+  exclusive: z.boolean(),
+  reason: z.string(),
+  token: z.number().int().nonnegative(),
+  createdAt: z.number(),
+  renewedAt: z.number().optional(),
+  expiresAt: z.number(),
+});
+
+const LeaseStateSchema = z.object({
+  format: z.literal('gitfence/leases@1'),
+  generation: z.number().int().nonnegative(),
+  nextToken: z.number().int().positive(),
+  leases: z.array(LeaseRecordSchema),
+  journal: z.array(
+    z.object({
+      eid: z.string(),
+      kind: z.enum(['granted', 'renewed', 'released', 'expired']),
+      at: z.number(),
+      lease: LeaseRecordSchema,
+      by: z.string().optional(),
+    }),
+  ),
+});
+
+export function emptyState(): LeaseState {
+  return { format: 'gitfence/leases@1', generation: 0, nextToken: 1, leases: [], journal: [] };
+}
+
+/** Parse the store file; a corrupt store is an error (never read as "no leases"). */
+export function parseState(text: string, where: string): LeaseState {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new GitfenceError(
+      'INTERNAL',
+      'the lease store is not valid JSON',
+      {
+        where,
+        expected: 'a gitfence/leases@1 document',
+        got: text.slice(0, 60),
+        hint: 'the store is only ever replaced atomically: something else wrote it; move it aside and acquire again',
+      },
+      { cause: error },
+    );
+  }
+  const parsed = LeaseStateSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new GitfenceError('INTERNAL', 'the lease store does not have the expected shape', {
+      where: `${where} › ${issue?.path.join('.') ?? ''}`,
+      expected: 'a gitfence/leases@1 document',
+      got: issue?.message ?? 'something else',
+      hint: 'move the file aside and acquire the leases again',
+    });
+  }
+  return parsed.data as LeaseState;
+}
+
+export const isActive = (lease: LeaseRecord, now: number): boolean => lease.expiresAt > now;
+
+export function activeLeases(state: LeaseState, now: number): LeaseRecord[] {
+  return state.leases.filter((lease) => isActive(lease, now));
+}
+
+/** Every pair (requested pattern, held pattern) that may share a path, against other owners' leases. */
+export function findConflicts(
+  leases: LeaseRecord[],
+  request: Pick<AcquireRequest, 'owner' | 'patterns' | 'exclusive'>,
+): LeaseConflict[] {
+  const conflicts: LeaseConflict[] = [];
+  for (const lease of leases) {
+    // Shared with shared never conflicts; an agent's own leases never block it.
+    if (lease.owner === request.owner || (!lease.exclusive && !request.exclusive)) continue;
+    for (const requested of request.patterns) {
+      for (const held of lease.patterns) {
+        const overlap = findOverlap(requested, held);
+        if (overlap.overlap) conflicts.push({ lease, requested, held, overlap });
+      }
+    }
+  }
+  return conflicts;
+}
+
+/** Starts a write: drops expired leases (recording them) and opens a new journal. */
+function begin(state: LeaseState, now: number) {
+  const generation = state.generation + 1;
+  const journal: HistoryEvent[] = [];
+  const record = (kind: HistoryKind, lease: LeaseRecord, by?: string) =>
+    journal.push({
+      eid: `${generation}.${journal.length}`,
+      kind,
+      at: now,
+      lease,
+      ...(by ? { by } : {}),
+    });
+  const leases: LeaseRecord[] = [];
+  for (const lease of state.leases) {
+    if (isActive(lease, now)) leases.push(lease);
+    else record('expired', lease);
+  }
+  return { generation, journal, record, leases };
+}
+
+export function applyAcquire(
+  state: LeaseState,
+  request: AcquireRequest,
+  now: number,
+  newId: () => string,
+): { state: LeaseState; result: AcquireResult } {
+  const tx = begin(state, now);
+  const conflicts = findConflicts(tx.leases, request);
+  if (conflicts.length > 0) {
+    // Nothing granted; the write only reclaims expired leases.
+    return {
+      state: { ...state, generation: tx.generation, leases: tx.leases, journal: tx.journal },
+      result: { granted: false, conflicts },
+    };
+  }
+  const lease: LeaseRecord = {
+    id: newId(),
+    owner: request.owner,
+    patterns: [...request.patterns],
+    exclusive: request.exclusive,
+    reason: request.reason,
+    token: state.nextToken,
+    createdAt: now,
+    expiresAt: now + request.ttlMs,
+  };
+  tx.record('granted', lease);
+  return {
+    state: {
+      format: 'gitfence/leases@1',
+      generation: tx.generation,
+      nextToken: state.nextToken + 1,
+      leases: [...tx.leases, lease],
+      journal: tx.journal,
+    },
+    result: { granted: true, lease },
+  };
+}
+
+/** The leases a selector names among the active ones; naming nothing is a usage error. */
+export function selectLeases(
+  leases: LeaseRecord[],
+  selector: LeaseSelector,
+  verb: string,
+): LeaseRecord[] {
+  if ('id' in selector) {
+    const lease = leases.find((l) => l.id === selector.id);
+    if (!lease) {
+      throw new GitfenceError('USAGE', `no active lease ${selector.id} to ${verb}`, {
+        expected: 'the id of an active lease',
+        got: selector.id,
+        hint: 'it may have expired or been released: run `gitfence lock list`, then acquire it again',
+      });
+    }
+    if (lease.token !== selector.token) {
+      throw new GitfenceError('USAGE', `stale fencing token for lease ${selector.id}`, {
+        expected: `token ${lease.token}`,
+        got: `token ${selector.token}`,
+        hint: 'the lease was granted again since you got that token: run `gitfence lock list`',
+      });
+    }
+    return [lease];
+  }
+  const own = leases.filter((l) => l.owner === selector.owner);
+  if (own.length === 0) {
+    throw new GitfenceError('USAGE', `agent "${selector.owner}" holds no active lease to ${verb}`, {
+      hint: "take one with `gitfence lock acquire '<glob>'`",
+    });
+  }
+  return own;
+}
+
+export function applyRenew(
+  state: LeaseState,
+  request: RenewRequest,
+  now: number,
+): { state: LeaseState; renewed: LeaseRecord[] } {
+  const tx = begin(state, now);
+  const chosen = new Set(selectLeases(tx.leases, request.selector, 'renew').map((l) => l.id));
+  const renewed: LeaseRecord[] = [];
+  const leases = tx.leases.map((lease) => {
+    if (!chosen.has(lease.id)) return lease;
+    const next = { ...lease, renewedAt: now, expiresAt: now + request.ttlMs };
+    tx.record('renewed', next, request.by);
+    renewed.push(next);
+    return next;
+  });
+  return {
+    state: { ...state, generation: tx.generation, leases, journal: tx.journal },
+    renewed,
+  };
+}
+
+export function applyRelease(
+  state: LeaseState,
+  request: ReleaseRequest,
+  now: number,
+): { state: LeaseState; released: LeaseRecord[] } {
+  const tx = begin(state, now);
+  const chosen = new Set(selectLeases(tx.leases, request.selector, 'release').map((l) => l.id));
+  const released = tx.leases.filter((lease) => chosen.has(lease.id));
+  for (const lease of released) tx.record('released', lease, request.by);
+  return {
+    state: {
+      ...state,
+      generation: tx.generation,
+      leases: tx.leases.filter((lease) => !chosen.has(lease.id)),
+      journal: tx.journal,
+    },
+    released,
+  };
+}
