@@ -1,0 +1,311 @@
+import { describe, expect, test } from 'vitest';
+import { presets } from '../../policies/index.js';
+import { formatError } from '../../src/errors.js';
+import { compilePolicy, compilePolicyReport } from '../../src/policy/compile.js';
+import { compileFastPath, renderFastPath } from '../../src/policy/fastpath.js';
+import { presetLayer, selectLayers, type SourceLayer } from '../../src/policy/layers.js';
+import { mergeSettings } from '../../src/policy/merge.js';
+
+const fileLayer = (layer: 'global' | 'repository', policy: unknown): SourceLayer => ({
+  layer,
+  file: `/x/${layer}.ts`,
+  display: layer === 'repository' ? 'gitfence.policy.ts' : '/home/me/.gitfence/policy.ts',
+  source: JSON.stringify(policy),
+  policy,
+});
+
+const ids = (layers: SourceLayer[]) => compilePolicy(layers).rules.map((rule) => rule.id);
+
+describe('layer selection', () => {
+  test('the default preset is the base when no policy extends a preset', () => {
+    const layers = selectLayers({
+      repository: fileLayer('repository', { push: { protectedBranches: ['main'] } }),
+    });
+    expect(layers.map((l) => l.layer)).toEqual(['preset:opsGitSafety', 'repository']);
+    expect(selectLayers({}).map((l) => l.layer)).toEqual(['preset:opsGitSafety']);
+  });
+
+  test('extending a preset (directly or through another policy) replaces the default', () => {
+    const direct = fileLayer('repository', { extends: [presets.precise] });
+    expect(selectLayers({ repository: direct }).map((l) => l.layer)).toEqual(['repository']);
+    const nested = fileLayer('global', { extends: [{ extends: [presets.precise] }] });
+    expect(selectLayers({ global: nested }).map((l) => l.layer)).toEqual(['global']);
+  });
+
+  test('precise allows what opsGitSafety blocks outright', () => {
+    const precise = ids(
+      selectLayers({ repository: fileLayer('repository', { extends: [presets.precise] }) }),
+    );
+    expect(precise).not.toContain('rollback/checkout');
+    expect(precise).toContain('discard-worktree-changes');
+    const ops = ids(selectLayers({}));
+    for (const sub of ['restore', 'checkout', 'reset', 'clean', 'revert', 'switch', 'stash']) {
+      expect(ops).toContain(`rollback/${sub}`);
+    }
+  });
+});
+
+describe('merge', () => {
+  test('settings deep-merge; scalars: later wins; lists concatenate and dedupe', () => {
+    expect(
+      mergeSettings(
+        { protectedBranches: ['main'], forcePush: 'deny', maxFileSize: '5MB' },
+        { protectedBranches: ['main', 'release/*'], forcePush: 'warn' },
+      ),
+    ).toEqual({ protectedBranches: ['main', 'release/*'], forcePush: 'warn', maxFileSize: '5MB' });
+  });
+
+  test('a later layer keeps what an earlier one set unless it sets it itself (defaults never overwrite)', () => {
+    const policy = compilePolicy([
+      presetLayer('opsGitSafety'),
+      fileLayer('global', { scopes: { defaultTtl: '1h' }, push: { protectedBranches: ['main'] } }),
+      fileLayer('repository', {
+        scopes: { commitCheck: 'warn' },
+        push: { protectedBranches: ['release/*'] },
+      }),
+    ]);
+    expect(policy.settings.scopes.defaultTtl).toBe('1h');
+    expect(policy.settings.scopes.commitCheck).toBe('warn');
+    expect(policy.settings.scopes.maxTtl).toBe('4h');
+    expect(policy.settings.push.protectedBranches).toEqual(['main', 'release/*']);
+  });
+
+  test('rules with the same id are replaced in place; disableRules removes and is reported', () => {
+    const report = compilePolicyReport([
+      presetLayer('precise'),
+      fileLayer('repository', {
+        disableRules: ['delete-tag', 'no-such-rule'],
+        rules: [
+          {
+            id: 'force-push',
+            action: 'warn',
+            reason: 'warn only here',
+            match: { effect: 'force-push' },
+          },
+        ],
+      }),
+    ]);
+    const rules = report.policy.rules;
+    expect(rules.map((r) => r.id)).not.toContain('delete-tag');
+    const force = rules.find((r) => r.id === 'force-push')!;
+    expect(force.action).toBe('warn');
+    expect(force.source).toEqual({
+      layer: 'repository',
+      file: '/x/repository.ts',
+      path: 'rules[0]',
+    });
+    expect(rules.findIndex((r) => r.id === 'force-push')).toBe(3);
+    expect(report.disabled).toEqual([
+      { id: 'delete-tag', by: 'repository', found: true },
+      { id: 'no-such-rule', by: 'repository', found: false },
+    ]);
+  });
+
+  test('defaultAction: later wins; allow lists concatenate', () => {
+    const policy = compilePolicy([
+      presetLayer('opsGitSafety'),
+      fileLayer('global', { defaultAction: 'deny', allow: ['status', 'log'] }),
+      fileLayer('repository', { allow: ['log', 'diff'] }),
+    ]);
+    expect(policy.defaultAction).toBe('deny');
+    expect(policy.allow).toEqual(['status', 'log', 'diff']);
+  });
+});
+
+describe('flattening', () => {
+  test('blocked subcommands, keywords and patterns become rules with their source paths', () => {
+    const policy = compilePolicy([
+      fileLayer('repository', {
+        extends: [presets.precise],
+        git: {
+          blockedSubcommands: {
+            rebase: { reason: 'no rebasing here', exempt: [{ anyOption: ['--abort'] }] },
+          },
+          denyIfContains: ['--no-verify'],
+          denyPatterns: ['push .*--mirror'],
+        },
+      }),
+    ]);
+    const byId = new Map(policy.rules.map((rule) => [rule.id, rule]));
+    expect(byId.get('blocked/rebase')).toMatchObject({
+      action: 'deny',
+      match: { subcommand: 'rebase' },
+      unless: [{ anyOption: ['--abort'], subcommand: 'rebase' }],
+      source: { layer: 'repository', path: 'git.blockedSubcommands.rebase' },
+    });
+    expect(byId.get('keyword:--no-verify')).toMatchObject({
+      contains: '--no-verify',
+      match: {},
+      source: { path: 'git.denyIfContains[0]' },
+    });
+    expect(byId.get('pattern:push .*--mirror')).toMatchObject({
+      pattern: 'push .*--mirror',
+      source: { path: 'git.denyPatterns[0]' },
+    });
+    expect(byId.get('drop-stash')?.source).toEqual({ layer: 'preset:precise', path: 'rules[2]' });
+  });
+
+  test('preset ids name the blocked-subcommand rules; restore and checkout alert at maximum', () => {
+    const policy = compilePolicy([presetLayer('opsGitSafety')]);
+    const restore = policy.rules.find((r) => r.id === 'rollback/restore');
+    expect(restore).toMatchObject({
+      alert: 'maximum',
+      source: { layer: 'preset:opsGitSafety', path: 'git.blockedSubcommands.restore' },
+    });
+    expect(policy.rules.find((r) => r.id === 'rollback/reset')?.alert).toBe('normal');
+  });
+
+  test('a regex that does not compile is an error naming its path', () => {
+    const formatted = (fn: () => unknown): string => {
+      try {
+        fn();
+      } catch (error) {
+        return formatError(error);
+      }
+      return 'no error';
+    };
+    expect(
+      formatted(() =>
+        compilePolicy([fileLayer('repository', { git: { denyPatterns: ['ok', '(unclosed'] } })]),
+      ),
+    ).toMatch(
+      /gitfence\.policy\.ts › git\.denyPatterns\[1\]: expected a valid regular expression, got "\(unclosed"/,
+    );
+    expect(
+      formatted(() =>
+        compilePolicy([
+          fileLayer('repository', {
+            rules: [
+              { id: 'x', reason: 'r', match: { subcommand: 'log' }, unless: [{ operand: '[' }] },
+            ],
+          }),
+        ]),
+      ),
+    ).toMatch(/› rules\[0\]\.unless\[0\]\.operand: expected a valid regular expression/);
+  });
+
+  test('sourceHash covers every layer source; settings resolve with defaults', () => {
+    const a = compilePolicy([presetLayer('opsGitSafety')]);
+    const b = compilePolicy([presetLayer('opsGitSafety'), fileLayer('repository', { name: 'x' })]);
+    expect(a.sourceHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.sourceHash).not.toBe(b.sourceHash);
+    expect(a.settings.scopes).toEqual({
+      defaultTtl: '30m',
+      maxTtl: '4h',
+      autoScope: ['status', 'diff'],
+      commitCheck: 'deny',
+      saveAll: 'deny',
+    });
+    expect(a.format).toBe('gitfence/compiled-policy@1');
+  });
+
+  test('custom checks are recorded with their stage and source', () => {
+    const policy = compilePolicy([
+      fileLayer('repository', {
+        extends: [presets.precise],
+        push: { checks: [{ id: 'no-todo', severity: 'warn', run: () => undefined }] },
+        commit: { checks: [{ id: 'small', run: () => undefined }] },
+      }),
+    ]);
+    expect(policy.checks).toEqual([
+      {
+        id: 'no-todo',
+        severity: 'warn',
+        stage: 'push',
+        source: { layer: 'repository', file: '/x/repository.ts', path: 'push.checks[0]' },
+      },
+      {
+        id: 'small',
+        severity: 'error',
+        stage: 'commit',
+        source: { layer: 'repository', file: '/x/repository.ts', path: 'commit.checks[0]' },
+      },
+    ]);
+  });
+});
+
+describe('examples', () => {
+  test('both presets compile: every example holds against the real evaluator', () => {
+    expect(compilePolicyReport([presetLayer('precise')]).examples).toBeGreaterThan(80);
+    expect(compilePolicyReport([presetLayer('opsGitSafety')]).examples).toBeGreaterThan(100);
+  });
+
+  test('a match example that does not match fails naming the rule, the example and where it is defined', () => {
+    const layer = fileLayer('repository', {
+      extends: [presets.precise],
+      rules: [
+        {
+          id: 'no-rebase',
+          reason: 'r',
+          match: { subcommand: 'rebase' },
+          examples: { match: ['merge main'] },
+        },
+      ],
+    });
+    expect(() => compilePolicy([layer])).toThrow(
+      expect.objectContaining({
+        code: 'POLICY_EXAMPLE_FAILED',
+        message: 'rule "no-rebase": example `git merge main` should match, got no match',
+        details: expect.objectContaining({ where: 'gitfence.policy.ts › rules[0]' }),
+      }),
+    );
+  });
+
+  test('a notMatch example that matches fails too; every failure is listed', () => {
+    const layer = fileLayer('repository', {
+      extends: [presets.precise],
+      rules: [
+        {
+          id: 'no-rebase',
+          reason: 'r',
+          match: { subcommand: 'rebase' },
+          examples: { notMatch: ['rebase main', 'rebase -i HEAD~2'] },
+        },
+      ],
+    });
+    expect(() => compilePolicy([layer])).toThrow(
+      /2 examples failed:\n.*rebase main.*should not match, got it matched\n.*rebase -i HEAD~2/,
+    );
+  });
+});
+
+describe('fast path', () => {
+  test('read-only builtins pass unless a rule, auto-scoping or a path guard can touch them', () => {
+    const ops = compilePolicy([presetLayer('opsGitSafety')]);
+    const data = compileFastPath(ops);
+    expect(data.pass).toContain('rev-parse');
+    expect(data.pass).toContain('cat-file');
+    for (const sub of ['status', 'diff', 'branch', 'tag', 'config', 'log'])
+      expect(data.pass).not.toContain(sub);
+    expect(data.autoScope).toEqual(['status', 'diff']);
+  });
+
+  test('a pattern rule or a rule without any subcommand constraint empties the list; keywords are listed', () => {
+    const withPattern = compilePolicy([
+      fileLayer('repository', { extends: [presets.precise], git: { denyPatterns: ['x'] } }),
+    ]);
+    expect(compileFastPath(withPattern).pass).toEqual([]);
+    const anyCall = compilePolicy([
+      fileLayer('repository', {
+        extends: [presets.precise],
+        rules: [{ id: 'bot', reason: 'r', match: { agent: 'bot' } }],
+      }),
+    ]);
+    expect(compileFastPath(anyCall).pass).toEqual([]);
+    const keywords = compilePolicy([
+      fileLayer('repository', { extends: [presets.precise], git: { denyIfContains: ["it's"] } }),
+    ]);
+    expect(renderFastPath(keywords, 'sha256:x')).toContain(`GF_DENY_KEYWORDS='it'\\''s'`);
+  });
+
+  test('defaultAction deny passes only allowlisted subcommands', () => {
+    const policy = compilePolicy([
+      fileLayer('repository', {
+        extends: [presets.precise],
+        defaultAction: 'deny',
+        allow: ['rev-parse', 'stash list'],
+      }),
+    ]);
+    expect(compileFastPath(policy).pass).toEqual(['rev-parse']);
+  });
+});
