@@ -1,0 +1,133 @@
+/**
+ * The shared body of the agent-CLI hooks (Claude Code PreToolUse, Gemini BeforeTool): read the tool
+ * call as JSON on stdin, decide its shell command with the one evaluator, and answer in the agent's
+ * format. It never fails open: malformed input, an internal error or a crash in a dependency is a
+ * denial (exit 2, which both CLIs treat as "block"; exit 1 would let the command run).
+ */
+import type { CliContext, CommandResult } from '../cli/context.js';
+import { formatError } from '../errors.js';
+import type { Decision } from '../evaluate/types.js';
+import { hasGitLikeToken } from './shell/git-names.js';
+import type { CallDecider, ShellDecision } from './decide-shell.js';
+
+/** What an adapter reads from the agent's JSON. */
+export type HookRequest =
+  | { kind: 'shell'; command: string; cwd: string }
+  | { kind: 'other'; tool: string }
+  | { kind: 'malformed'; reason: string };
+
+export interface HookAdapter {
+  /** `claude-code`, `gemini`: for messages. */
+  name: string;
+  /** Environment marker the agent CLI sets in its sessions, so facts see an agent session. */
+  marker: string;
+  read(input: unknown, fallbackCwd: string): HookRequest;
+  /** The stdout JSON that blocks the tool call with this reason. */
+  renderDeny(reason: string): string;
+  /** The stdout for "no objection" (nothing, or `{}`); never an explicit allow that skips prompts. */
+  renderPass(): string;
+}
+
+/** Exit code both agent CLIs read as "block this tool call". */
+export const BLOCK_EXIT = 2;
+const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
+export async function readAll(
+  stream: CliContext['stdin'],
+  limit = MAX_INPUT_BYTES,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > limit) throw new Error(`hook input larger than ${limit} bytes`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export interface HookDeps {
+  /** Decides one git call; loaded lazily so commands without git never load the policy code. */
+  loadDecider?: () => Promise<CallDecider>;
+}
+
+async function defaultDecider(): Promise<CallDecider> {
+  return (await import('./decide-call.js')).decideCallWithPolicy;
+}
+
+/** The reason agents read: one line per denied call, each naming the rule and what to do instead. */
+export async function renderHookReason(result: ShellDecision): Promise<string> {
+  const { shellDenials } = await import('./decide-shell.js');
+  const { renderDenialLine } = await import('../render/denial.js');
+  return shellDenials(result)
+    .map(
+      (d: { label: string; decision: Decision }) => `${renderDenialLine(d.decision)} [${d.label}]`,
+    )
+    .join('\n');
+}
+
+export async function runAgentHook(
+  context: CliContext,
+  adapter: HookAdapter,
+  deps: HookDeps = {},
+): Promise<CommandResult> {
+  const deny = (reason: string): CommandResult => {
+    context.stdout.write(`${adapter.renderDeny(reason)}\n`);
+    context.stderr.write(`${reason}\n`);
+    return { passthrough: BLOCK_EXIT };
+  };
+  try {
+    if (context.stdin.isTTY) {
+      return deny(
+        `gitfence hook ${adapter.name}: no hook input on stdin (expected the tool call as JSON); denying`,
+      );
+    }
+    const text = await readAll(context.stdin);
+    let input: unknown;
+    try {
+      input = JSON.parse(text);
+    } catch (error) {
+      return deny(
+        `gitfence hook ${adapter.name}: malformed hook input (${(error as Error).message}); denying to fail closed`,
+      );
+    }
+    const request = adapter.read(input, context.cwd);
+    if (request.kind === 'malformed') {
+      return deny(`gitfence hook ${adapter.name}: ${request.reason}; denying to fail closed`);
+    }
+    if (request.kind === 'other') {
+      context.stdout.write(adapter.renderPass());
+      return 'ok';
+    }
+    // No git-like word at all: nothing for the policy to decide; skip loading it.
+    if (!hasGitLikeToken(request.command)) {
+      context.stdout.write(adapter.renderPass());
+      return 'ok';
+    }
+    const { decideShell } = await import('./decide-shell.js');
+    const decide = await (deps.loadDecider ?? defaultDecider)();
+    const env = { ...context.env, [adapter.marker]: context.env[adapter.marker] || '1' };
+    const result = await decideShell(request.command, {
+      cwd: request.cwd,
+      env,
+      agent: context.env.LLM_AGENT_NAME || null,
+      now: context.now,
+      decide,
+    });
+    if (result.outcome === 'deny') return deny(await renderHookReason(result));
+    context.stdout.write(adapter.renderPass());
+    return 'ok';
+  } catch (error) {
+    return deny(
+      `gitfence hook ${adapter.name}: internal error, denying to fail closed: ${formatError(error).replace(/\n/g, ' ')}`,
+    );
+  }
+}
+
+/** A string field of an object, or undefined. */
+export function stringField(value: unknown, key: string): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const field = (value as Record<string, unknown>)[key];
+  return typeof field === 'string' ? field : undefined;
+}
