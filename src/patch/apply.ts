@@ -4,7 +4,7 @@
  * shared tree, or a 3-way merge rehearsed in a private index); a real run that still fails, or a
  * commit a hook rejects, is rolled back to the exact prior state.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitfenceError } from '../errors.js';
@@ -138,15 +138,22 @@ export async function applyPatch(options: ApplyOptions): Promise<ApplyReport> {
     const apply = (args: string[], env: Record<string, string> = {}) =>
       git.run([...APPLY_CONFIG, 'apply', ...args], { cwd, env, input: patch });
 
+    // `git apply --check --index` is not read-only (it checks a missing file out of the index), so
+    // the index and the working tree are checked apart: --cached against the index, and ls-files.
     let mode: ApplyMode | null = null;
-    const clean = await apply(['--check', '--index']);
-    if (clean.code === 0) mode = 'clean';
-    else {
-      const cached = await apply(['--check', '--cached']);
-      const present = await apply(['--check', '--reverse']);
-      if (cached.code === 0 && present.code === 0) mode = 'stage-only';
-    }
-    if (mode === null) {
+    const indexCheck = await apply(['--check', '--cached']);
+    const dirty = await dirtyPaths(git, cwd, paths);
+    if (indexCheck.code === 0 && dirty.length === 0) mode = 'clean';
+    else if (await alreadyInWorktree(git, cwd, temp, repo, patch, metadata.base, files, paths)) {
+      mode = 'stage-only';
+    } else if (dirty.length > 0) {
+      report.problems = dirty.map((path) => ({
+        path,
+        problem:
+          'has uncommitted changes in the working tree (or an untracked file where the patch adds one)',
+      }));
+      return report;
+    } else {
       // Rehearse the 3-way merge in a private index and object store: conflicts show up without touching anything.
       const index = join(temp, 'index');
       await copyFile(join(repo.gitDir, 'index'), index).catch(() => undefined);
@@ -158,16 +165,11 @@ export async function applyPatch(options: ApplyOptions): Promise<ApplyReport> {
       };
       const rehearsal = await apply(['--3way', '--cached'], env);
       if (rehearsal.code !== 0) {
-        report.problems = problemsFromApplyErrors(`${clean.stderr}\n${rehearsal.stderr}`, files);
+        report.problems = problemsFromApplyErrors(
+          `${indexCheck.stderr}\n${rehearsal.stderr}`,
+          files,
+        );
         dedupeProblems(report);
-        return report;
-      }
-      const dirty = await dirtyPaths(git, cwd, paths);
-      if (dirty.length > 0) {
-        report.problems = dirty.map((path) => ({
-          path,
-          problem: 'has uncommitted changes in the working tree',
-        }));
         return report;
       }
       mode = '3way';
@@ -180,9 +182,10 @@ export async function applyPatch(options: ApplyOptions): Promise<ApplyReport> {
 
     const snapshot = await takeSnapshot(git, cwd, paths);
     const touchesWorktree = mode !== 'stage-only';
-    const args =
-      mode === 'clean' ? ['--index'] : mode === 'stage-only' ? ['--cached'] : ['--3way', '--index'];
-    const real = await apply(args);
+    const real =
+      mode === 'stage-only'
+        ? await stagePostimage(git, cwd, temp, patch, metadata.base, paths)
+        : await apply(mode === 'clean' ? ['--index'] : ['--3way', '--index']);
     if (real.code !== 0) {
       await restoreSnapshot(git, snapshot, { worktree: touchesWorktree });
       report.problems = problemsFromApplyErrors(real.stderr, files);
@@ -201,6 +204,99 @@ export async function applyPatch(options: ApplyOptions): Promise<ApplyReport> {
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+/** A private index holding `base` + the patch, for the paths' postimage; objects go where `env` says. */
+async function postimageIndex(
+  git: GitRunner,
+  cwd: string,
+  index: string,
+  patch: Buffer,
+  base: string,
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const full = { ...env, GIT_INDEX_FILE: index };
+  const read = await git.run(['read-tree', `${base}^{tree}`], { cwd, env: full });
+  if (read.code !== 0) return read;
+  return git.run([...APPLY_CONFIG, 'apply', '--cached'], { cwd, env: full, input: patch });
+}
+
+/**
+ * The shared-tree case: the agent's changes are already in this working tree, exactly. True when
+ * base + patch equals the working tree at every patched path (deleted paths absent).
+ */
+async function alreadyInWorktree(
+  git: GitRunner,
+  cwd: string,
+  temp: string,
+  repo: RepoInfo,
+  patch: Buffer,
+  base: string,
+  files: PatchFile[],
+  paths: string[],
+): Promise<boolean> {
+  const objects = join(temp, 'present-objects');
+  await mkdir(objects, { recursive: true });
+  const env = {
+    GIT_OBJECT_DIRECTORY: objects,
+    GIT_ALTERNATE_OBJECT_DIRECTORIES: join(repo.commonDir, 'objects'),
+  };
+  const index = join(temp, 'present-index');
+  const built = await postimageIndex(git, cwd, index, patch, base, env);
+  if (built.code !== 0) return false;
+  const specs = paths.map((p) => `:(top,literal)${p}`);
+  const same = await git.run(
+    ['diff', '--quiet', '--no-ext-diff', '--no-textconv', '--', ...specs],
+    {
+      cwd,
+      env: { ...env, GIT_INDEX_FILE: index },
+    },
+  );
+  if (same.code !== 0) return false;
+  const gone = files.flatMap((f) =>
+    f.status === 'D' ? [f.path] : f.status === 'R' && f.oldPath ? [f.oldPath] : [],
+  );
+  for (const path of gone) {
+    try {
+      await lstat(join(cwd, path));
+      return false;
+    } catch {
+      // absent, as the patch leaves it
+    }
+  }
+  return true;
+}
+
+/** Stage base + patch for the patched paths into the real index; the working tree already holds them. */
+async function stagePostimage(
+  git: GitRunner,
+  cwd: string,
+  temp: string,
+  patch: Buffer,
+  base: string,
+  paths: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const index = join(temp, 'stage-index');
+  const built = await postimageIndex(git, cwd, index, patch, base, {});
+  if (built.code !== 0) return built;
+  const specs = paths.map((p) => `:(top,literal)${p}`);
+  const entries = await git.run(['ls-files', '-s', '-z', '--', ...specs], {
+    cwd,
+    env: { GIT_INDEX_FILE: index },
+  });
+  if (entries.code !== 0) return entries;
+  const lines = [
+    ...paths.map((p) => `0 ${'0'.repeat(40)}\t${p}`),
+    ...entries.stdout.split('\0').filter(Boolean),
+  ];
+  const staged = await git.run(['update-index', '-z', '--index-info'], {
+    cwd,
+    input: `${lines.join('\0')}\0`,
+  });
+  if (staged.code !== 0) return staged;
+  // refresh the stat data of what was staged, so `git status` does not see it as modified
+  await git.run(['update-index', '-q', '--refresh'], { cwd });
+  return staged;
 }
 
 function dedupeProblems(report: ApplyReport): void {

@@ -2,13 +2,12 @@
  * save-patch's and apply-patch's view of the outside world: the real git, the repository, the
  * compiled policy and the active leases, behind one seam so the commands stay thin and testable.
  */
-import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { GitfenceError } from '../errors.js';
 import type { CompiledPolicy, LeaseFact } from '../evaluate/types.js';
 import { discoverRepo, type RepoInfo } from '../repo/discover.js';
-import { gitfenceHomeFrom, homePaths, statePaths } from '../repo/state-paths.js';
+import { loadCompiledPolicy } from '../policy/load-compiled.js';
+import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
 import { resolveRealGit } from '../shim/resolve-git.js';
 import type { GitRunner } from '../util/git-runner.js';
 import { createPipeSafeGitRunner } from './git.js';
@@ -53,70 +52,18 @@ export async function requireRepo(
   return repo as RepoInfo & { topLevel: string };
 }
 
-/** What the save-patch decision needs when no policy was ever compiled: the schema's defaults (saveAll: deny). */
-function defaultSaveSettings(): CompiledPolicy {
-  return {
-    format: 'gitfence/compiled-policy@1',
-    sourceHash: 'builtin-default',
-    layers: [{ layer: 'builtin' }],
-    defaultAction: 'allow',
-    allow: [],
-    rules: [],
-    checks: [],
-    settings: {
-      scopes: {
-        defaultTtl: '30m',
-        maxTtl: '4h',
-        autoScope: ['status', 'diff'],
-        commitCheck: 'deny',
-        saveAll: 'deny',
-      },
-    } as unknown as CompiledPolicy['settings'],
-  };
-}
-
-async function readCompiled(file: string): Promise<CompiledPolicy | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new GitfenceError('POLICY_CORRUPT', 'the compiled policy cannot be read', {
-      where: file,
-      got: (error as Error).message,
-      hint: 'run `gitfence compile` (and `gitfence doctor`)',
-    });
-  }
-  try {
-    const parsed = JSON.parse(text) as CompiledPolicy;
-    if (
-      parsed.format !== 'gitfence/compiled-policy@1' ||
-      typeof parsed.settings?.scopes?.saveAll !== 'string'
-    ) {
-      throw new Error('not a compiled gitfence policy');
-    }
-    return parsed;
-  } catch (error) {
-    throw new GitfenceError('POLICY_CORRUPT', 'the compiled policy is corrupt', {
-      where: file,
-      expected: 'gitfence/compiled-policy@1 JSON',
-      got: (error as Error).message,
-      hint: 'run `gitfence compile` to rebuild it',
-    });
-  }
-}
-
-/** TEMPORARY until src/policy/load-compiled.ts lands: repository → global → the schema defaults; corrupt fails closed. */
+/** The compiled policy (repository → global → built-in default); missing or corrupt fails closed (42). */
 export async function loadSavePatchPolicy(
-  stateDir: string,
+  repo: RepoInfo,
   env: Record<string, string | undefined>,
 ): Promise<CompiledPolicy> {
-  const repo = await readCompiled(statePaths(stateDir).compiledPolicy);
-  if (repo) return repo;
-  const global = await readCompiled(
-    join(homePaths(gitfenceHomeFrom(env, homedir())).compiledDir, 'policy.json'),
-  );
-  return global ?? defaultSaveSettings();
+  const { policy } = await loadCompiledPolicy({
+    stateDir: repo.stateDir,
+    env,
+    home: env.HOME || homedir(),
+    repoRoot: repo.topLevel,
+  });
+  return policy;
 }
 
 /** TEMPORARY until src/scopes/facts.ts lands: no leases are known, so agents must name --path. */

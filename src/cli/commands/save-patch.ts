@@ -114,7 +114,7 @@ export const command: Command = {
     const now = context.now();
     const git = createPatchGitRunner(context.env);
     const repo = await requireRepo(context.cwd, git, 'save-patch');
-    const policy = await loadSavePatchPolicy(repo.stateDir, context.env);
+    const policy = await loadSavePatchPolicy(repo, context.env);
     const leases = await gatherActiveLeases(repo.stateDir, now);
     const request: SavePatchRequest = {
       kind: 'save-patch',
