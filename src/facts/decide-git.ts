@@ -56,6 +56,7 @@ export async function decideGit(options: DecideGitOptions): Promise<DecidedGit> 
       agent,
       argv,
       tty: options.tty,
+      home,
       all: options.all,
       sources: options.sources,
       parse: (args, aliases) => parseInvocation(args, { env, cwd, aliases }),

@@ -9,6 +9,7 @@ import type { GitInvocation } from '../git/invocation.js';
 import { guardedPaths } from '../evaluate/git-invocation.js';
 import type { CompiledPolicy, Facts, LeaseFact, WriteLockFact } from '../evaluate/types.js';
 import type { GitRunner } from '../util/git-runner.js';
+import { readRepoAndAliases } from './fast-repo.js';
 import { gatherAliases, gatherRefs, gatherWorktreeRoots } from './git-config.js';
 
 /** Subcommands whose operands may be revisions or paths: only these need the ref names. */
@@ -51,6 +52,8 @@ export interface GatherOptions {
   /** Pure parse, for deciding which facts the argv needs. */
   parse?: (argv: string[], aliases: Record<string, string>) => GitInvocation;
   tty?: boolean;
+  /** The user's home directory, for the config files git reads (default: env HOME). */
+  home?: string;
   /** Gather every fact, not only those the argv needs (explain, audit). */
   all?: boolean;
   sources?: Partial<FactSources>;
@@ -103,10 +106,12 @@ export async function gatherFacts(options: GatherOptions): Promise<Gathered> {
     ...options.sources,
   };
 
-  const [repo, aliases] = await Promise.all([
-    sources.discoverRepo(cwd, git),
-    sources.gatherAliases({ cwd, git, env }),
-  ]);
+  // read from disk when that is certain to match git; otherwise two git processes, in parallel
+  const custom = options.sources?.discoverRepo || options.sources?.gatherAliases;
+  const disk = custom ? null : readRepoAndAliases(cwd, env, options.home ?? env.HOME ?? '/');
+  const [repo, aliases] = disk
+    ? [disk.repo, disk.aliases]
+    : await Promise.all([sources.discoverRepo(cwd, git), sources.gatherAliases({ cwd, git, env })]);
   const policy = typeof options.policy === 'function' ? await options.policy(repo) : options.policy;
   const markers = policy.settings.shim.agentMarkers;
   const agent = options.agent ?? env.LLM_AGENT_NAME ?? null;

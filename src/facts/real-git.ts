@@ -1,5 +1,4 @@
 /** The real git for gitfence's own reads: never the shim, whatever PATH or GITFENCE_REAL_GIT say. */
-import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
 import type { GitRunner } from '../util/git-runner.js';
@@ -41,7 +40,9 @@ export function createRealGitRunner(
   const real = realGitEnv(env, home);
   return {
     gitPath: real.gitPath,
-    run(args, options = {}) {
+    async run(args, options = {}) {
+      // loaded on first use: the check path often needs no git process at all
+      const { spawn } = await import('node:child_process');
       return new Promise((done, fail) => {
         const child = spawn(real.gitPath, args, {
           cwd: options.cwd,

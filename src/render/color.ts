@@ -1,16 +1,9 @@
-/** The colour decision, made once at the edge: NO_COLOR wins, then FORCE_COLOR, then "is it a terminal". */
+/** Colours for the terminal renderers (picocolors, honouring the decision made at the edge). */
 import { createColors } from 'picocolors';
 
-export type Colors = ReturnType<typeof createColors>;
+export { colorEnabled } from './color-enabled.js';
 
-export function colorEnabled(
-  env: Record<string, string | undefined>,
-  isTTY: boolean | undefined,
-): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  return isTTY === true;
-}
+export type Colors = ReturnType<typeof createColors>;
 
 export function colors(enabled: boolean): Colors {
   return createColors(enabled);

@@ -6,7 +6,7 @@ import { GitfenceError } from '../../errors.js';
 import { decideGit } from '../../facts/decide-git.js';
 import { renderDenialLine } from '../../render/denial.js';
 import { renderCheck } from '../../render/check.js';
-import { colorEnabled } from '../../render/color.js';
+import { colorEnabled } from '../../render/color-enabled.js';
 import { renderCommand } from '../../render/text.js';
 import type { CliContext, Command } from '../context.js';
 
