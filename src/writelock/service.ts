@@ -452,8 +452,8 @@ export async function relockRepo(
  */
 export async function ensureWriteLockState(
   repo: RepoInfo,
-  now: number,
-  deps: WriteLockDeps,
+  now: number = Date.now(),
+  deps?: WriteLockDeps,
 ): Promise<WriteLockFact> {
   const file = recordFile(repo);
   const state = await loadState(file);
@@ -464,12 +464,14 @@ export async function ensureWriteLockState(
       now,
     );
   }
+  // Only now, when a re-arm is due, pay for the real-world wiring.
+  const live = deps ?? (await import('./context.js')).createWriteLockDeps(process.env);
   const next = await withStateMutex(file, async () => {
     const current = await loadState(file);
-    if (!current?.lease || current.lease.expiresAt > deps.now()) return current;
-    return (await rearm(repo, deps, current, 'lazy')).state;
+    if (!current?.lease || current.lease.expiresAt > live.now()) return current;
+    return (await rearm(repo, live, current, 'lazy')).state;
   });
-  return compileWriteLockFact(next, null, deps.now());
+  return compileWriteLockFact(next, null, live.now());
 }
 
 /** The watchdog's one job: once the lease with this token has expired and is still current, re-arm. */
