@@ -8,6 +8,7 @@ import type { CompiledPolicy, LeaseFact } from '../evaluate/types.js';
 import { discoverRepo, type RepoInfo } from '../repo/discover.js';
 import { loadCompiledPolicy } from '../policy/load-compiled.js';
 import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
+import { readActiveLeases } from '../scopes/facts.js';
 import { resolveRealGit } from '../shim/resolve-git.js';
 import type { GitRunner } from '../util/git-runner.js';
 import { createPipeSafeGitRunner } from './git.js';
@@ -66,7 +67,7 @@ export async function loadSavePatchPolicy(
   return policy;
 }
 
-/** TEMPORARY until src/scopes/facts.ts lands: no leases are known, so agents must name --path. */
-export async function gatherActiveLeases(_stateDir: string, _now: number): Promise<LeaseFact[]> {
-  return [];
+/** Every agent's active leases (a corrupt lease store fails closed). */
+export async function gatherActiveLeases(stateDir: string, now: number): Promise<LeaseFact[]> {
+  return readActiveLeases(stateDir, now);
 }

@@ -20,6 +20,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResolvedSettings } from '../../src/policy/schema.js';
 import { integrityOf } from '../../src/policy/canonical.js';
+import { statePaths } from '../../src/repo/state-paths.js';
+import { createFileLeaseStore } from '../../src/scopes/file-store.js';
 import { CLI, createSandbox, must, type RunResult, type Sandbox } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
@@ -138,6 +140,13 @@ function cloneAt(source: string, base: string, name: string): string {
   return dir;
 }
 
+/** A lease through the lock-scope store, as `gitfence lock acquire` would write it. */
+async function lease(repo: string, owner: string, patterns: string[], ttlMs = 30 * 60_000) {
+  const store = createFileLeaseStore({ dir: statePaths(join(repo, '.git/gitfence')).leases });
+  const result = await store.acquire({ owner, patterns, exclusive: true, reason: 'test', ttlMs });
+  expect(result).toMatchObject({ granted: true });
+}
+
 beforeEach(() => {
   sb = createSandbox();
 });
@@ -203,6 +212,45 @@ describe('save-patch', () => {
     expect(text).not.toContain('docs/x');
     expect(text).not.toContain('src/b/');
     expect(text).not.toContain('ignored.log');
+  });
+
+  it("with no --path, saves the agent's own lease (src/a/**): exactly the src/a changes, index byte-identical", async () => {
+    const repo = makeBase();
+    agentAEdits(repo);
+    await lease(repo, 'A', ['src/a/**']);
+    await lease(repo, 'B', ['src/b/**']);
+    const index = readFileSync(join(repo, '.git/index'));
+    const tree = hashTree(repo);
+    const result = gf(repo, ['save-patch', '--json'], { LLM_AGENT_NAME: 'A' });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const saved = JSON.parse(result.stdout);
+    expect(saved.metadata.scopes).toEqual(['src/a/**']);
+    const paths: string[] = saved.metadata.files.flatMap(
+      (f: { path: string; oldPath?: string }) => [f.path, f.oldPath ?? f.path],
+    );
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.every((p) => p.startsWith('src/a/'))).toBe(true);
+    expect(saved.metadata.files).toHaveLength(10);
+    expect(readFileSync(join(repo, '.git/index')).equals(index)).toBe(true);
+    expect(hashTree(repo)).toBe(tree);
+
+    // B's lease is B's: A saving with --path into it is warned about
+    const into = gf(repo, ['save-patch', '--path', 'src/b/**', '--stdout'], {
+      LLM_AGENT_NAME: 'A',
+    });
+    expect(into.code).toBe(0);
+    expect(into.stderr).toContain('gitfence/save-patch-others-lease');
+  });
+
+  it('an expired lease is no scope', async () => {
+    const repo = makeBase();
+    agentAEdits(repo);
+    await lease(repo, 'A', ['src/a/**'], 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const result = gf(repo, ['save-patch'], { LLM_AGENT_NAME: 'A' });
+    expect(result.code).toBe(42);
+    expect(result.stderr).toContain('holds no active lock scope');
   });
 
   it('says "nothing to save" and writes no file when the scope has no changes', () => {
