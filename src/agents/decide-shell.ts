@@ -7,7 +7,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { BUILTIN_IDS, failClosedDecision } from '../evaluate/decision.js';
 import type { Decision } from '../evaluate/types.js';
-import { extractGitCalls, type ShellGitCall } from './shell/extract.js';
+import { extractGitCalls, type ShellAnalysis, type ShellGitCall } from './shell/extract.js';
 
 export interface DecideCallOptions {
   argv: string[];
@@ -42,6 +42,8 @@ export interface ShellDecision {
 }
 
 export interface DecideShellOptions {
+  /** The string's analysis, when the caller already has it. */
+  analysis?: ShellAnalysis;
   cwd: string;
   env: Record<string, string | undefined>;
   agent: string | null;
@@ -99,7 +101,7 @@ export async function decideShell(
   command: string,
   options: DecideShellOptions,
 ): Promise<ShellDecision> {
-  const analysis = extractGitCalls(command);
+  const analysis = options.analysis ?? extractGitCalls(command);
   const calls = await Promise.all(
     analysis.calls.map(async (call): Promise<ShellCallDecision> => {
       const env = { ...options.env, ...call.env };

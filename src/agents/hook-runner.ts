@@ -4,10 +4,11 @@
  * format. It never fails open: malformed input, an internal error or a crash in a dependency is a
  * denial (exit 2, which both CLIs treat as "block"; exit 1 would let the command run).
  */
+import { statSync } from 'node:fs';
 import type { CliContext, CommandResult } from '../cli/context.js';
 import { formatError } from '../errors.js';
 import type { Decision } from '../evaluate/types.js';
-import { hasGitLikeToken } from './shell/git-names.js';
+import { extractGitCalls } from './shell/extract.js';
 import type { CallDecider, ShellDecision } from './decide-shell.js';
 
 /** What an adapter reads from the agent's JSON. */
@@ -100,15 +101,22 @@ export async function runAgentHook(
       context.stdout.write(adapter.renderPass());
       return 'ok';
     }
-    // No git-like word at all: nothing for the policy to decide; skip loading it.
-    if (!hasGitLikeToken(request.command)) {
+    // No git call at all: nothing for the policy to decide, so the policy code is never loaded.
+    const analysis = extractGitCalls(request.command);
+    if (analysis.calls.length === 0 && analysis.unparseable === undefined) {
       context.stdout.write(adapter.renderPass());
       return 'ok';
+    }
+    if (!isDirectory(request.cwd)) {
+      return deny(
+        `gitfence hook ${adapter.name}: the working directory ${request.cwd} does not exist, so the command cannot be checked; denying`,
+      );
     }
     const { decideShell } = await import('./decide-shell.js');
     const decide = await (deps.loadDecider ?? defaultDecider)();
     const env = { ...context.env, [adapter.marker]: context.env[adapter.marker] || '1' };
     const result = await decideShell(request.command, {
+      analysis,
       cwd: request.cwd,
       env,
       agent: context.env.LLM_AGENT_NAME || null,
@@ -122,6 +130,14 @@ export async function runAgentHook(
     return deny(
       `gitfence hook ${adapter.name}: internal error, denying to fail closed: ${formatError(error).replace(/\n/g, ' ')}`,
     );
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 
