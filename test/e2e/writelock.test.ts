@@ -243,6 +243,24 @@ describe.skipIf(!chattrWorks)('immutable mode (root, real chattr)', () => {
     must(sandbox.git(worktree, 'commit', '--allow-empty', '-m', 'x'));
   });
 
+  it('takes the mode and the default push-window TTL from the compiled policy', () => {
+    sandbox.write(
+      join(repo, 'gitfence.policy.ts'),
+      "import { definePolicy } from 'gitfence';\nexport default definePolicy({ writeLock: { mode: 'chmod', pushWindowTtl: '7s' } });\n",
+    );
+    const compiled = gf(repo, 'compile');
+    expect(compiled.code, compiled.stderr).toBe(0);
+    must(wl(repo, 'lock'));
+    const status = wl(repo, 'status');
+    expect(status.stdout).toBe('locked (chmod)\n');
+    expect(status.stderr).toMatch(/root/);
+    must(wl(repo, 'unlock-for-push', '--holder', 'orch'));
+    const lease = record(repo).lease as { acquiredAt: number; expiresAt: number };
+    expect(lease.expiresAt - lease.acquiredAt).toBe(7000);
+    must(wl(repo, 'relock', '--holder', 'orch'));
+    expect(wl(repo, 'status').stdout).toBe('locked (chmod)\n');
+  });
+
   it('bootstrap locks only with --ensure-git-lock', () => {
     gf(repo, 'bootstrap');
     expect(wl(repo, 'status').stdout).toBe('unlocked\n');
@@ -250,6 +268,11 @@ describe.skipIf(!chattrWorks)('immutable mode (root, real chattr)', () => {
     expect(locked.stderr).toMatch(/bootstrap: compile/);
     expect(locked.stderr).toMatch(/bootstrap: shim install/);
     expect(wl(repo, 'status').stdout).toBe('locked (immutable)\n');
+    expect(locked.code, locked.stderr).toBe(0);
+    // gitfence keeps writing its own state while .git is locked: compiling again works.
+    const compiled = gf(repo, 'compile');
+    expect(compiled.code, compiled.stderr).toBe(0);
+    expect(existsSync(join(repo, '.git/gitfence/policy.json'))).toBe(true);
   });
 });
 
