@@ -77,7 +77,9 @@ describe('parsePatch', () => {
     expect(usage(() => parsePatch(MODIFY.replace('+TWO', '+TWO\n+THREE'))).message).toContain(
       'after a file body',
     );
-    expect(usage(() => parsePatch(MODIFY.replace(' one\n', ''))).message).toContain('fewer lines');
+    expect(usage(() => parsePatch(MODIFY.replace(' one\n', ''))).message).toContain(
+      'ends inside a hunk',
+    );
     expect(
       usage(() => parsePatch(MODIFY.replace('+++ b/src/a/x.txt', '+++ b/docs/x'))).message,
     ).toContain('disagrees');
