@@ -5,7 +5,7 @@
  * segment accepted by both segment automata. Anything not modelled exactly is widened, so doubt
  * always lands on "overlap". The example path is checked against micromatch before it is shown.
  */
-import micromatch from 'micromatch';
+import { matchesGlob } from './match.js';
 import {
   compileGlob,
   GLOBSTAR_SEGMENT,
@@ -22,12 +22,7 @@ export interface OverlapResult {
   exact: boolean;
 }
 
-/** The one place the matching options live: leases, overlap and the commit check must agree. */
-export const MATCH_OPTIONS = {} as const;
-
-export function matchesGlob(path: string, pattern: string): boolean {
-  return micromatch.isMatch(path, pattern, MATCH_OPTIONS);
-}
+export { MATCH_OPTIONS, matchesGlob } from './match.js';
 
 const segmentNfa = (p: SegmentPattern): SegmentNfa =>
   p.kind === 'globstar' ? GLOBSTAR_SEGMENT : p.nfa;
