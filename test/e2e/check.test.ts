@@ -108,6 +108,35 @@ describe('gitfence check (opsGitSafety)', () => {
     expect(check(ops, ['status']).code).toBe(0);
   });
 
+  it('rewrites an agent status/diff to its lease; the rewritten argv works from a subdirectory', () => {
+    const repo = withPolicy('scoped', 'opsGitSafety');
+    for (const [path, text] of [
+      ['src/a/x.ts', 'a\n'],
+      ['src/b/y.ts', 'b\n'],
+      ['docs/z.md', 'z\n'],
+    ] as const) {
+      sandbox.write(join(repo, path), text);
+    }
+    must(sandbox.gitfence(repo, ['lock', 'acquire', 'src/a/**'], { LLM_AGENT_NAME: 'agent-a' }));
+    const sub = join(repo, 'docs');
+    const out = sandbox.gitfence(sub, ['check', '--json', '--', 'status', '--porcelain'], {
+      LLM_AGENT_NAME: 'agent-a',
+    });
+    expect(out.code).toBe(0);
+    const decision = JSON.parse(out.stdout) as Decision;
+    expect(decision.rewrite?.argv).toEqual(['status', '--porcelain', '--', ':(top,glob)src/a/**']);
+    const status = must(sandbox.git(sub, ...decision.rewrite!.argv)).stdout;
+    expect(status.trim().split('\n')).toEqual(['?? src/a/']);
+    const diff = JSON.parse(
+      sandbox.gitfence(repo, ['check', '--json', '--', 'diff', 'HEAD~0'], {
+        LLM_AGENT_NAME: 'agent-a',
+      }).stdout,
+    ) as Decision;
+    expect(diff.rewrite?.argv).toEqual(['diff', 'HEAD~0', '--', ':(top,glob)src/a/**']);
+    // another agent without a lease is denied
+    expect(check(repo, ['status'], { LLM_AGENT_NAME: 'agent-b' }).code).toBe(42);
+  });
+
   it('a deleted compiled policy fails closed with exit 42 and says how to compile', () => {
     const repo = withPolicy('deleted', 'opsGitSafety');
     rmSync(join(repo, '.git/gitfence/policy.json'));
