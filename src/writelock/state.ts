@@ -2,7 +2,8 @@
  * The write-lock record `<common>/gitfence/writelock.json`: what we locked, how, and the push-window
  * lease. Read-modify-write happens under an exclusive-create mutex; writes are temp → fsync → rename.
  */
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { GitfenceError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -125,11 +126,12 @@ export async function withStateMutex<T>(
   const lockFile = `${file}.lock`;
   const waitMs = options.waitMs ?? 10_000;
   const staleMs = options.staleMs ?? 30_000;
+  const id = `${process.pid} ${randomBytes(6).toString('hex')}\n`;
   const started = Date.now();
   for (let attempt = 0; ; attempt += 1) {
     try {
       const handle = await open(lockFile, 'wx', 0o644);
-      await handle.writeFile(`${process.pid}\n`);
+      await handle.writeFile(id);
       await handle.close();
       break;
     } catch (error) {
@@ -140,8 +142,9 @@ export async function withStateMutex<T>(
           hint: 'the gitfence state dir must stay writable; check `gitfence doctor`',
         });
       }
-      if (await mutexIsStale(lockFile, staleMs)) {
-        await rm(lockFile, { force: true });
+      const stale = await staleMutexContent(lockFile, staleMs);
+      if (stale !== null) {
+        await breakStaleMutex(lockFile, stale);
         continue;
       }
       if (Date.now() - started > waitMs) {
@@ -156,20 +159,39 @@ export async function withStateMutex<T>(
   try {
     return await body();
   } finally {
-    await rm(lockFile, { force: true });
+    // Remove only our own mutex, never one a stale-breaker let someone else take.
+    const current = await readFile(lockFile, 'utf8').catch(() => null);
+    if (current === id) await rm(lockFile, { force: true });
   }
 }
 
-async function mutexIsStale(lockFile: string, staleMs: number): Promise<boolean> {
+/** The content of a mutex whose holder is dead (or that is very old), else null. */
+async function staleMutexContent(lockFile: string, staleMs: number): Promise<string | null> {
   try {
     const [info, text] = await Promise.all([stat(lockFile), readFile(lockFile, 'utf8')]);
     const pid = Number.parseInt(text.trim(), 10);
-    if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) return true;
-    return Date.now() - info.mtimeMs > staleMs;
+    if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) return text;
+    return Date.now() - info.mtimeMs > staleMs ? text : null;
   } catch {
     // Vanished or half-written (the holder is between create and write): not stale yet.
-    return false;
+    return null;
   }
+}
+
+/**
+ * Move the stale mutex aside (only one breaker's rename succeeds), and if what was moved is not the
+ * mutex judged stale (a live one taken meanwhile), put it back with link(), which never overwrites.
+ */
+async function breakStaleMutex(lockFile: string, judged: string): Promise<void> {
+  const aside = `${lockFile}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await rename(lockFile, aside);
+  } catch {
+    return; // someone else broke it first
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => judged);
+  if (moved !== judged) await link(aside, lockFile).catch(() => undefined);
+  await rm(aside, { force: true });
 }
 
 /** Is the lease still running at `now`? */

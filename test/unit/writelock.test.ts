@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -39,7 +40,7 @@ import {
   type WriteLockDeps,
 } from '../../src/writelock/service.js';
 import { compileWriteLockSettings } from '../../src/writelock/settings.js';
-import { initialState, parseState } from '../../src/writelock/state.js';
+import { initialState, parseState, withStateMutex } from '../../src/writelock/state.js';
 import { gatherLockTargets, parseGitFile, parseWorktreeList } from '../../src/writelock/targets.js';
 
 const ENV = {
@@ -366,5 +367,30 @@ describe('platform and mounts', () => {
       fsType: 'apfs',
     });
     expect(findMount(entries, '/usr/bin')).toMatchObject({ mountPoint: '/', readOnly: true });
+  });
+});
+
+describe('the record mutex', () => {
+  it('serialises read-modify-write and breaks a mutex left by a dead process', async () => {
+    const file = join(root, 'counter.json');
+    writeFileSync(file, '0');
+    const bump = () =>
+      withStateMutex(file, async () => {
+        const value = Number(readFileSync(file, 'utf8'));
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        writeFileSync(file, String(value + 1));
+      });
+    await Promise.all(Array.from({ length: 20 }, bump));
+    expect(readFileSync(file, 'utf8')).toBe('20');
+
+    const dead = spawnSync('true').pid!;
+    writeFileSync(`${file}.lock`, `${dead} deadbeef\n`);
+    await bump();
+    expect(readFileSync(file, 'utf8')).toBe('21');
+    expect(existsSync(`${file}.lock`)).toBe(false);
+
+    writeFileSync(`${file}.lock`, `${process.pid} alive\n`);
+    await expect(withStateMutex(file, async () => 1, { waitMs: 50 })).rejects.toThrow(/timed out/);
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${process.pid} alive\n`);
   });
 });
