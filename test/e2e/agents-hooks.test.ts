@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
+import { createSandbox, must, PROJECT_ROOT, type Sandbox } from '../helpers/sandbox.js';
 
 let sandbox: Sandbox;
 let repo: string;
@@ -149,7 +149,21 @@ describe('gitfence agents install | uninstall', () => {
     });
     expect(geminiBlocked.code).toBe(2);
     expect(existsSync(join(target, '.gemini', 'policies', 'gitfence.toml'))).toBe(true);
-    expect(existsSync(join(target, '.codex', 'rules', 'gitfence.rules'))).toBe(true);
+    // The installed Codex rules load in the real Codex CLI (it drops a file that fails to parse).
+    const codex = join(PROJECT_ROOT, 'node_modules', '@openai', 'codex', 'bin', 'codex.js');
+    const rules = join(target, '.codex', 'rules', 'gitfence.rules');
+    const checked = sandbox.run(process.execPath, [
+      codex,
+      'execpolicy',
+      'check',
+      '--rules',
+      rules,
+      'git',
+      'reset',
+      '--hard',
+    ]);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(JSON.parse(checked.stdout).decision).toBe('forbidden');
 
     const again = must(sandbox.gitfence(target, ['agents', 'install']));
     expect(again.stdout).not.toMatch(/written/);
