@@ -487,7 +487,8 @@ export async function runWatchdog(
     if (!state?.lease || state.lease.token !== token) return 'superseded';
     const wait = state.lease.expiresAt - deps.now();
     if (wait > 0) {
-      await sleep(Math.min(wait + 50, 2 ** 30));
+      // Wake now and then: a relocked or replaced window lets the watchdog exit early.
+      await sleep(Math.min(wait + 50, 5000));
       continue;
     }
     const outcome = await withStateMutex(file, async () => {
