@@ -1,6 +1,120 @@
-import { GitfenceError } from '../errors.js';
+/**
+ * `gitfence hook pre-push <remote> <url> [--summary-file PATH]`: the final check before anything
+ * leaves the machine. Gathers at the edge, decides with the pure `evaluatePush`.
+ */
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { CliContext, CommandResult } from '../cli/context.js';
+import { GitfenceError } from '../errors.js';
+import { evaluatePush } from '../evaluate/push.js';
+import { createRealGitRunner } from '../facts/real-git.js';
+import { loadPolicyFor } from '../facts/policy.js';
+import { colorEnabled, colors } from '../render/color.js';
+import { discoverRepo } from '../repo/discover.js';
+import { statePaths } from '../repo/state-paths.js';
+import { readActiveLeases } from '../scopes/facts.js';
+import { loadCheckModule, runCustomChecks } from './custom-checks.js';
+import {
+  filesWithSizes,
+  gatherFastForward,
+  gatherPushedChange,
+  parsePrePushInput,
+} from './push-gather.js';
+import { writeHookSummary } from './summary-file.js';
+import { renderHookSummary, type HookSummaryInput } from './summary.js';
 
-export async function run(_context: CliContext): Promise<CommandResult> {
-  throw new GitfenceError('NOT_IMPLEMENTED', '`gitfence hook pre-push` is not yet available');
+export async function readAll(stream: NodeJS.ReadableStream & { isTTY?: boolean }) {
+  // A terminal on stdin means a human ran this by hand: git always pipes the ref list.
+  if (stream.isTTY) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseFlags(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: { 'summary-file': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new GitfenceError('USAGE', (error as Error).message, {
+      where: 'gitfence hook pre-push',
+      expected: 'gitfence hook pre-push <remote> <url> [--summary-file PATH]',
+      got: args.join(' ') || '(no arguments)',
+    });
+  }
+}
+
+export async function run(context: CliContext): Promise<CommandResult> {
+  const { values, positionals } = parseFlags(context.args);
+  const [name = '', url = name] = positionals;
+  const remote = { name, url };
+  const home = context.env.HOME || homedir();
+  const git = createRealGitRunner(context.env, home);
+  const repo = await discoverRepo(context.cwd, git);
+  if (!repo) {
+    throw new GitfenceError('NOT_A_REPOSITORY', 'the pre-push hook ran outside a repository', {
+      where: context.cwd,
+      hint: 'git runs this hook itself; run `git push` inside the repository',
+    });
+  }
+  const cwd = repo.topLevel ?? context.cwd;
+  const input = await readAll(context.stdin);
+  const [{ policy }, updates] = await Promise.all([
+    loadPolicyFor(repo, context.env, home),
+    gatherFastForward(parsePrePushInput(input), git, cwd),
+  ]);
+  const change = await gatherPushedChange(updates, remote, git, cwd);
+  const agent = context.env.LLM_AGENT_NAME || null;
+  const leases =
+    agent && policy.settings.push.outOfScope !== 'off'
+      ? await readActiveLeases(repo.stateDir, context.now())
+      : undefined;
+  const files = filesWithSizes(change);
+  const checks = await runCustomChecks(
+    policy,
+    'push',
+    {
+      stage: 'push',
+      agent,
+      commits: change.commits,
+      files,
+      diff: change.diff,
+      addedLines: change.addedLines,
+      remote,
+      refs: updates,
+    },
+    () => loadCheckModule(statePaths(repo.stateDir).compiledModule),
+  );
+  const decision = evaluatePush(policy, {
+    kind: 'push',
+    agent,
+    remote,
+    updates,
+    files,
+    addedLines: change.addedLines,
+    facts: leases ? { leases, repoRoot: cwd } : { repoRoot: cwd },
+    checks,
+  });
+  const summary: HookSummaryInput = {
+    stage: 'push',
+    decision,
+    agent,
+    remote,
+    updates,
+    counts: {
+      commits: change.commits.length,
+      files: files.length,
+      addedLines: change.addedLines.length,
+    },
+  };
+  const c = colors(colorEnabled(context.env, context.stderr.isTTY));
+  context.stderr.write(renderHookSummary(summary, c));
+  if (values['summary-file'] !== undefined)
+    await writeHookSummary(resolve(context.cwd, values['summary-file']), summary);
+  return decision.outcome === 'deny' ? 'denied' : 'ok';
 }

@@ -1,0 +1,141 @@
+/**
+ * The pre-push edge: git's pre-push protocol on stdin → a PushRequest (ancestry, touched files with
+ * sizes, added lines), with one `git log --raw -p` over the commits the remote does not have.
+ */
+import { GitfenceError } from '../errors.js';
+import type { PushRefUpdate } from '../evaluate/types.js';
+import type { GitRunner } from '../util/git-runner.js';
+import { LOG_FORMAT, PATCH_FLAGS, parsePatchLog, type ParsedChange } from './diff-parse.js';
+
+const ZERO = /^0+$/;
+const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** `<local ref> SP <local sha> SP <remote ref> SP <remote sha> LF`, per githooks(5). */
+export function parsePrePushInput(text: string): PushRefUpdate[] {
+  const updates: PushRefUpdate[] = [];
+  for (const [index, raw] of text.split('\n').entries()) {
+    const line = raw.trim();
+    if (line === '') continue;
+    const [localRef, localSha, remoteRef, remoteSha, ...rest] = line.split(' ');
+    if (
+      !localRef ||
+      !remoteRef ||
+      !localSha ||
+      !remoteSha ||
+      rest.length > 0 ||
+      !SHA.test(localSha) ||
+      !SHA.test(remoteSha)
+    ) {
+      throw new GitfenceError('USAGE', "unreadable pre-push input (git's pre-push protocol)", {
+        where: `stdin line ${index + 1}`,
+        expected: '<local ref> <local sha> <remote ref> <remote sha>',
+        got: JSON.stringify(raw),
+        hint: 'this command is run by git as the pre-push hook; do not call it by hand',
+      });
+    }
+    updates.push({ localRef, localSha, remoteRef, remoteSha });
+  }
+  return updates;
+}
+
+/** Fast-forwardness by ancestry; a remote tip we do not have cannot be in our history. */
+export async function gatherFastForward(
+  updates: PushRefUpdate[],
+  git: GitRunner,
+  cwd: string,
+): Promise<PushRefUpdate[]> {
+  return Promise.all(
+    updates.map(async (update) => {
+      if (ZERO.test(update.localSha) || ZERO.test(update.remoteSha)) return update;
+      const result = await git.run(
+        ['merge-base', '--is-ancestor', update.remoteSha, update.localSha],
+        { cwd },
+      );
+      // Not an ancestor, or a remote tip we do not have (so not in our history): not a fast-forward.
+      return { ...update, fastForward: result.code === 0 };
+    }),
+  );
+}
+
+/** The revisions git log walks: new tips, minus what the remote already has. */
+export function pushRangeArgs(
+  updates: PushRefUpdate[],
+  remote: { name: string; url: string },
+): string[] | null {
+  const tips = [...new Set(updates.map((u) => u.localSha).filter((sha) => !ZERO.test(sha)))];
+  if (tips.length === 0) return null;
+  const known = [...new Set(updates.map((u) => u.remoteSha).filter((sha) => !ZERO.test(sha)))];
+  // Pushing to a bare URL, git passes the URL as the name: exclude every remote-tracking ref then.
+  const remotes =
+    remote.name && remote.name !== remote.url ? `--remotes=${remote.name}` : '--remotes';
+  return [...tips, '--not', remotes, ...known];
+}
+
+export interface GatheredChange extends ParsedChange {
+  sizes: Map<string, number>;
+}
+
+/** One log walk plus one batch size lookup. */
+export async function gatherPushedChange(
+  updates: PushRefUpdate[],
+  remote: { name: string; url: string },
+  git: GitRunner,
+  cwd: string,
+): Promise<GatheredChange> {
+  const range = pushRangeArgs(updates, remote);
+  if (!range) return { commits: [], files: [], addedLines: [], diff: '', sizes: new Map() };
+  const log = await git.run(
+    [
+      '-c',
+      'core.quotePath=false',
+      'log',
+      ...PATCH_FLAGS,
+      LOG_FORMAT,
+      '--ignore-missing',
+      ...range,
+      '--',
+    ],
+    { cwd },
+  );
+  if (log.code !== 0) {
+    throw new GitfenceError('GIT_FAILED', 'cannot list the commits being pushed', {
+      where: `git log ${range.join(' ')}`,
+      got: log.stderr.trim(),
+      hint: 'check the repository with `git fsck`; the push was refused',
+    });
+  }
+  const parsed = parsePatchLog(log.stdout);
+  return { ...parsed, sizes: await gatherBlobSizes(parsed, git, cwd) };
+}
+
+/** Sizes of every blob the change carries, in one `git cat-file --batch-check`. */
+export async function gatherBlobSizes(
+  parsed: ParsedChange,
+  git: GitRunner,
+  cwd: string,
+): Promise<Map<string, number>> {
+  const blobs = [...new Set(parsed.files.flatMap((f) => f.blobs))];
+  const sizes = new Map<string, number>();
+  if (blobs.length === 0) return sizes;
+  const result = await git.run(['cat-file', '--batch-check=%(objectname) %(objectsize)'], {
+    cwd,
+    input: `${blobs.join('\n')}\n`,
+  });
+  for (const line of result.stdout.split('\n')) {
+    const [sha, size] = line.split(' ');
+    if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
+  }
+  return sizes;
+}
+
+/** Files with the largest size any pushed version of them has. */
+export function filesWithSizes(change: GatheredChange) {
+  return change.files.map((file) => {
+    const sizes = file.blobs
+      .map((blob) => change.sizes.get(blob))
+      .filter((s): s is number => s !== undefined);
+    return sizes.length > 0
+      ? { path: file.path, status: file.status, size: Math.max(...sizes) }
+      : { path: file.path, status: file.status };
+  });
+}
