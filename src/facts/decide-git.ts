@@ -3,7 +3,6 @@
  * (two git processes, in parallel), load the compiled policy, gather only the facts this call needs,
  * evaluate. A missing or corrupt policy becomes a fail-closed denial, never an allow.
  */
-import { homedir } from 'node:os';
 import { isGitfenceError } from '../errors.js';
 import { BUILTIN_IDS, failClosedDecision } from '../evaluate/decision.js';
 import { evaluateInvocation } from '../evaluate/git-invocation.js';
@@ -43,7 +42,8 @@ export interface DecidedGit {
 
 export async function decideGit(options: DecideGitOptions): Promise<DecidedGit> {
   const { argv, cwd, env, agent } = options;
-  const home = options.home ?? env.HOME ?? homedir();
+  // node:os only when HOME is unset: the check path avoids loading builtins it does not need
+  const home = options.home ?? env.HOME ?? (await import('node:os')).homedir();
   const git = options.git ?? createRealGitRunner(env, home);
   let policyFile: string | null = null;
   let gathered;
