@@ -3,7 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/evaluate/types.js';
-import { createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
+import { CLI, createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
 
 let sandbox: Sandbox;
 let ops: string;
@@ -189,6 +189,43 @@ describe('gitfence check (precise): the must-show list', () => {
   it('denies a repo alias nuke = reset --hard', () => {
     must(sandbox.git(precise, 'config', 'alias.nuke', 'reset --hard'));
     expect(check(precise, ['nuke']).code).toBe(42);
+  });
+});
+
+describe('the loud alert on a terminal', () => {
+  // `script` gives the CLI a real pseudo-terminal on stdin, stdout and stderr
+  const onTerminal = (repo: string, args: string[], env: Record<string, string> = {}) =>
+    sandbox.run(
+      'script',
+      [
+        '-qec',
+        [process.execPath, CLI, 'check', '--', ...args].map((w) => `'${w}'`).join(' '),
+        '/dev/null',
+      ],
+      { cwd: repo, env },
+    );
+
+  it('maximum for checkout: STOP banner, three bells, rule id and what to do', () => {
+    const out = onTerminal(ops, ['checkout', '--', '.']);
+    expect(out.code).toBe(42);
+    expect(out.stdout).toContain('MAXIMUM ALERT');
+    expect(out.stdout).toContain('rollback/checkout');
+    expect(out.stdout).toContain('instead');
+    expect(out.stdout.split('\x07').length - 1).toBe(3);
+    expect(out.stdout).not.toContain('\x1b['); // NO_COLOR=1 in the sandbox
+  });
+
+  it('normal for clean: a framed box with one bell; colour with FORCE_COLOR', () => {
+    const out = onTerminal(ops, ['clean', '-n'], { FORCE_COLOR: '1', NO_COLOR: '' });
+    expect(out.code).toBe(42);
+    expect(out.stdout).toContain('gitfence denied this git command');
+    expect(out.stdout).not.toContain('MAXIMUM ALERT');
+    expect(out.stdout.split('\x07').length - 1).toBe(1);
+    expect(out.stdout).toContain('\x1b[');
+  });
+
+  it('no banner when stderr is not a terminal', () => {
+    expect(check(ops, ['checkout', '--', '.']).stderr).not.toContain('\x07');
   });
 });
 
