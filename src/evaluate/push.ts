@@ -5,6 +5,7 @@
 import micromatch from 'micromatch';
 import { matchesGlob } from '../scopes/overlap.js';
 import { parseSize } from '../util/units.js';
+import { combineDecisions, evaluateChecks, type CheckOutcome } from './checks.js';
 import type {
   CompiledPolicy,
   Decision,
@@ -15,16 +16,9 @@ import type {
   RuleSource,
 } from './types.js';
 
-export const ZERO_SHA_PATTERN = /^0+$/;
+export type { CheckOutcome };
 
-/** What a custom check returned, normalised at the edge. */
-export interface CheckOutcome {
-  id: string;
-  severity: 'error' | 'warn';
-  errors: string[];
-  warnings: string[];
-  source?: RuleSource;
-}
+export const ZERO_SHA_PATTERN = /^0+$/;
 
 /** A push request plus the custom checks' results (run at the edge, judged here). */
 export type PushEvaluationRequest = PushRequest & { checks?: CheckOutcome[] };
@@ -250,36 +244,20 @@ function scopeFindings(policy: CompiledPolicy, request: PushRequest, found: Find
   );
 }
 
-function checkFindings(checks: CheckOutcome[], found: Findings) {
-  for (const check of checks) {
-    const source = check.source ?? policySource(`checks.${check.id}`);
-    const base = {
-      ruleId: `check/${check.id}`,
-      reason: `custom check ${check.id} failed`,
-      instead: 'fix what the check reports, then push again',
-      source,
-    };
-    // A warn-severity check never blocks, whatever it returns.
-    if (check.severity === 'warn') found.add('warn', base, [...check.errors, ...check.warnings]);
-    else {
-      found.add('deny', base, check.errors);
-      found.add('warn', { ...base, reason: `custom check ${check.id} warns` }, check.warnings);
-    }
-  }
-}
-
 export function evaluatePush(policy: CompiledPolicy, request: PushEvaluationRequest): Decision {
   const found = new Findings();
   refUpdateFindings(policy, request.updates, found);
   lineFindings(policy, request, found);
   sizeFindings(policy, request, found);
   scopeFindings(policy, request, found);
-  checkFindings(request.checks ?? [], found);
   const denied = found.matches.some((m) => m.outcome === 'deny');
-  return {
-    outcome: denied ? 'deny' : 'allow',
-    matches: found.matches,
-    warnings: found.warnings,
-    alert: denied ? 'normal' : 'none',
-  };
+  return combineDecisions(
+    {
+      outcome: denied ? 'deny' : 'allow',
+      matches: found.matches,
+      warnings: found.warnings,
+      alert: denied ? 'normal' : 'none',
+    },
+    evaluateChecks(request.checks ?? [], 'push'),
+  );
 }

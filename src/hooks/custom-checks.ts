@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { CheckContext, CheckFunction, CheckResult } from '../policy/schema.js';
 import type { CompiledPolicy } from '../evaluate/types.js';
-import type { CheckOutcome } from '../evaluate/push.js';
+import type { CheckOutcome } from '../evaluate/checks.js';
 
 export type CheckModule = { checks?: Record<string, unknown> };
 

@@ -1,9 +1,10 @@
 /**
- * `gitfence hook pre-commit`: the commit scope check (lock scopes). The hooks engineer adds the
- * policy's commit rules and custom checks to `run`; `evaluateCommitScope` is the lock-scope part.
+ * `gitfence hook pre-commit`: the commit scope check (lock scopes, `evaluateCommitScope`) and the
+ * policy's commit-stage custom checks (`evaluateCommitChecks`); deny wins.
  */
 import { homedir } from 'node:os';
 import { GitfenceError } from '../errors.js';
+import { combineDecisions } from '../evaluate/checks.js';
 import { evaluate } from '../evaluate/evaluate.js';
 import type { CommitRequest, CompiledPolicy, Decision } from '../evaluate/types.js';
 import { loadPolicyFor } from '../facts/policy.js';
@@ -15,6 +16,7 @@ import { agentFrom } from '../scopes/settings.js';
 import { gatherStagedChanges } from '../scopes/staged.js';
 import type { GitRunner } from '../util/git-runner.js';
 import type { CliContext, CommandResult } from '../cli/context.js';
+import { evaluateCommitChecks } from './commit-checks.js';
 
 export interface CommitScopeInput {
   cwd: string;
@@ -68,7 +70,14 @@ export function renderCommitScope(decision: Decision): string {
 }
 
 export async function run(context: CliContext): Promise<CommandResult> {
-  const { decision } = await evaluateCommitScope(context);
+  const scope = await evaluateCommitScope(context);
+  const checks = await evaluateCommitChecks({
+    policy: scope.policy,
+    repo: scope.repo,
+    git: createRealGitRunner(context.env, context.env.HOME || homedir()),
+    agent: scope.request.agent,
+  });
+  const decision = combineDecisions(scope.decision, checks);
   context.stderr.write(renderCommitScope(decision));
   return decision.outcome === 'deny' ? 'denied' : 'ok';
 }

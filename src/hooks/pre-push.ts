@@ -14,6 +14,7 @@ import { colorEnabled, colors } from '../render/color.js';
 import { discoverRepo } from '../repo/discover.js';
 import { statePaths } from '../repo/state-paths.js';
 import { readActiveLeases } from '../scopes/facts.js';
+import { agentFrom } from '../scopes/settings.js';
 import { loadCheckModule, runCustomChecks } from './custom-checks.js';
 import {
   filesWithSizes,
@@ -69,7 +70,7 @@ export async function run(context: CliContext): Promise<CommandResult> {
     gatherFastForward(parsePrePushInput(input), git, cwd),
   ]);
   const change = await gatherPushedChange(updates, remote, git, cwd);
-  const agent = context.env.LLM_AGENT_NAME || null;
+  const agent = agentFrom(undefined, context.env);
   const leases =
     agent && policy.settings.push.outOfScope !== 'off'
       ? await readActiveLeases(repo.stateDir, context.now())
