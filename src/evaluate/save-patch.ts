@@ -2,8 +2,7 @@
  * The save-patch decision: which scopes an agent may hand to the orchestrator. Pure: the agent's
  * leases come in `request.facts.leases`, already filtered to active ones at the edge.
  */
-import micromatch from 'micromatch';
-import { pathInScopes } from '../patch/scope-match.js';
+import { globBase, pathInScopes } from '../patch/scope-match.js';
 import { aggregate, builtinMatch } from './decision.js';
 import type { CompiledPolicy, Decision, LeaseFact, RuleMatch, SavePatchRequest } from './types.js';
 
@@ -23,10 +22,10 @@ export function resolveSaveScopes(request: SavePatchRequest): { scopes: string[]
 }
 
 function overlaps(glob: string, lease: LeaseFact): boolean {
-  const base = micromatch.scan(glob).base;
+  const base = globBase(glob);
   return lease.patterns.some(
     (pattern) =>
-      pathInScopes(base, [pattern]) || pathInScopes(micromatch.scan(pattern).base, [glob]),
+      base === '' || pathInScopes(base, [pattern]) || pathInScopes(globBase(pattern), [glob]),
   );
 }
 

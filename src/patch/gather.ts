@@ -83,16 +83,18 @@ export async function gatherScopedPatch(options: GatherOptions): Promise<ScopedP
       hint: 'run save-patch inside the working tree whose changes you want to save',
     });
   }
-  const head = await git.run(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd });
-  if (head.code !== 0) {
+  // one call for the base and the branch: `<sha>\n<branch or HEAD>\n`
+  const head = await git.run(['rev-parse', 'HEAD^{commit}', '--abbrev-ref', 'HEAD'], {
+    cwd,
+  });
+  const [base, abbrev] = head.stdout.split('\n');
+  if (head.code !== 0 || !base || !/^[0-9a-f]{40,64}$/.test(base)) {
     throw new GitfenceError('USAGE', 'the repository has no commit yet, so a patch has no base', {
       where: cwd,
       hint: 'make a first commit, then save the patch',
     });
   }
-  const base = head.stdout.trim();
-  const branchResult = await git.run(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd });
-  const branch = branchResult.code === 0 ? branchResult.stdout.trim() || null : null;
+  const branch = abbrev && abbrev !== 'HEAD' ? abbrev : null;
 
   const temp = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'gitfence-patch-'));
   try {

@@ -3,15 +3,28 @@
  * pathspecs. Saving filters git's answer through the matcher, so a patch never holds a path the
  * matcher would reject when the orchestrator verifies it.
  */
-import micromatch from 'micromatch';
+import { createRequire } from 'node:module';
+
+type Micromatch = typeof import('micromatch');
 
 const MATCH_OPTIONS = { dot: true, nobrace: false, noext: false } as const;
+
+// micromatch is loaded only for globs the fast path below cannot decide: save-patch's start-up
+// time is most of its cost, and most scopes are `dir/**` or plain paths.
+let loaded: Micromatch | undefined;
+function micromatch(): Micromatch {
+  loaded ??= createRequire(import.meta.url)('micromatch') as Micromatch;
+  return loaded;
+}
+
+/** A glob with no wildcard except a trailing `/**`: matched by prefix, without micromatch. */
+const SIMPLE = /^[^*?[\]{}()!+@\\]*?(\/\*\*)?$/;
 
 /** Every brace alternative as its own glob (git pathspecs have no braces). */
 export function expandScopeGlob(glob: string): string[] {
   const trimmed = glob.replace(/^\.\//, '').replace(/\/+$/, '');
   if (!/[{}]/.test(trimmed)) return [trimmed];
-  return micromatch.braces(trimmed, { expand: true });
+  return micromatch().braces(trimmed, { expand: true });
 }
 
 /** Is `path` (repository-relative, `/`-separated) inside one of `globs`? A glob naming a directory covers everything under it. */
@@ -20,11 +33,27 @@ export function pathInScopes(path: string, globs: readonly string[]): boolean {
     for (const one of expandScopeGlob(glob)) {
       if (one === '' || one === '.' || one === '**') return true;
       if (path === one || path.startsWith(`${one}/`)) return true;
-      if (micromatch.isMatch(path, one, MATCH_OPTIONS)) return true;
-      if (micromatch.isMatch(path, `${one}/**`, MATCH_OPTIONS)) return true;
+      if (SIMPLE.test(one)) {
+        const base = one.endsWith('/**') ? one.slice(0, -3) : one;
+        if (path === base || path.startsWith(`${base}/`)) return true;
+        continue;
+      }
+      if (micromatch().isMatch(path, one, MATCH_OPTIONS)) return true;
+      if (micromatch().isMatch(path, `${one}/**`, MATCH_OPTIONS)) return true;
     }
   }
   return false;
+}
+
+/** The literal leading directories of a glob (`src/a` for `src/a/**`, `` for `*.ts`). */
+export function globBase(glob: string): string {
+  const parts = glob.split('/');
+  const literal: string[] = [];
+  for (const part of parts) {
+    if (/[*?[\]{}()!+@\\]/.test(part)) break;
+    literal.push(part);
+  }
+  return literal.length === parts.length ? glob : literal.join('/');
 }
 
 /** Git pathspecs covering at least what `pathInScopes` covers (the matcher then narrows). */

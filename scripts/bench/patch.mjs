@@ -1,0 +1,130 @@
+// save-patch of a 20-file scope in a 10,000-file repository with 200 changed files, against
+// `git diff --binary HEAD -- <scope>` plus `git ls-files --others --exclude-standard -- <scope>`
+// (issue 5: at most 1.5x). The repository is generated in one `git fast-import` stream.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const cli = join(root, 'bin/gitfence.js');
+const DIRS = 500;
+const PER_DIR = 20;
+const SCOPE_DIR = 'd0042';
+const SCOPE = `${SCOPE_DIR}/**`;
+
+const dirName = (d) => `d${String(d).padStart(4, '0')}`;
+const content = (d, f) => `file ${d}/${f}\n${'lorem ipsum dolor sit amet '.repeat(8)}\n`;
+
+// A compiled policy with the schema's defaults, sealed the way src/policy/canonical.ts seals it;
+// only used when `gitfence compile` is not available.
+function canonical(value) {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  return `{${Object.keys(value)
+    .filter((k) => value[k] !== undefined)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+    .join(',')}}`;
+}
+
+function world() {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'gitfence-bench-patch-')));
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  const globalConfig = join(home, '.gitconfig');
+  writeFileSync(globalConfig, '[user]\n\tname = Bench\n\temail = bench@example.com\n');
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    GIT_CONFIG_GLOBAL: globalConfig,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GITFENCE_HOME: join(dir, 'gitfence-home'),
+    NO_COLOR: '1',
+  };
+  const repo = join(dir, 'repo');
+  const git = (args, input) => {
+    const r = spawnSync('git', args, { cwd: repo, env, input, maxBuffer: 1 << 28 });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+    return r;
+  };
+  mkdirSync(repo);
+  git(['init', '-q', '-b', 'main']);
+  const chunks = ['commit refs/heads/main\ncommitter Bench <bench@example.com> 1700000000 +0000\n'];
+  chunks.push('data 8\ngenerate\n');
+  for (let d = 0; d < DIRS; d++) {
+    for (let f = 0; f < PER_DIR; f++) {
+      const data = Buffer.from(content(d, f));
+      chunks.push(`M 100644 inline ${dirName(d)}/f${f}.txt\ndata ${data.length}\n${data}\n`);
+    }
+  }
+  git(['fast-import', '--quiet'], chunks.join(''));
+  git(['read-tree', '-u', '--reset', 'HEAD']);
+
+  // 200 changed files: every file of ten directories, the scope's among them, with every kind of change
+  const changedDirs = [SCOPE_DIR, ...Array.from({ length: 9 }, (_, i) => dirName(100 + i * 37))];
+  for (const d of changedDirs) {
+    for (let f = 0; f < PER_DIR; f++) {
+      const file = join(repo, d, `f${f}.txt`);
+      if (f === 0) unlinkSync(file);
+      else if (f === 1)
+        writeFileSync(join(repo, d, `new${f}.bin`), createHash('sha256').update(file).digest());
+      else writeFileSync(file, `${content(d, f)}changed\n`);
+    }
+  }
+  const compiled = spawnSync(process.execPath, [cli, 'compile'], { cwd: repo, env });
+  if (compiled.status !== 0) {
+    const document = {
+      format: 'gitfence/compiled-policy@1',
+      sourceHash: 'bench',
+      layers: [{ layer: 'bench' }],
+      defaultAction: 'allow',
+      allow: [],
+      rules: [],
+      settings: { scopes: { saveAll: 'deny' } },
+      checks: [],
+    };
+    document.integrity = `sha256:${createHash('sha256').update(canonical(document)).digest('hex')}`;
+    mkdirSync(join(repo, '.git/gitfence'), { recursive: true });
+    writeFileSync(join(repo, '.git/gitfence/policy.json'), JSON.stringify(document));
+  }
+  const out = join(dir, 'patches');
+  return { dir, repo, env, out };
+}
+
+const baseline = (ctx) => [
+  ['git', ['diff', '--binary', 'HEAD', '--', SCOPE], { cwd: ctx.repo, env: ctx.env }],
+  [
+    'git',
+    ['ls-files', '--others', '--exclude-standard', '--', SCOPE],
+    { cwd: ctx.repo, env: ctx.env },
+  ],
+];
+
+export const cases = [
+  {
+    name: 'save-patch --path (20-file scope, 10k files, 200 changed) vs git diff + ls-files',
+    target: 1.5,
+    setup: world,
+    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    subject: (ctx) => [
+      process.execPath,
+      [cli, 'save-patch', '--path', SCOPE, '--out', ctx.out],
+      { cwd: ctx.repo, env: { ...ctx.env, LLM_AGENT_NAME: 'bench' } },
+    ],
+    baseline,
+  },
+  {
+    name: 'save-patch --path --stdout (same, no files written) vs git diff + ls-files',
+    target: 1.5,
+    setup: world,
+    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    subject: (ctx) => [
+      process.execPath,
+      [cli, 'save-patch', '--path', SCOPE, '--stdout'],
+      { cwd: ctx.repo, env: { ...ctx.env, LLM_AGENT_NAME: 'bench' } },
+    ],
+    baseline,
+  },
+];
