@@ -1,7 +1,9 @@
 /** The real per-call decider for shell strings and agent hooks: `decideGit` (compiled policy, facts, evaluator). */
 import { decideGit } from '../facts/decide-git.js';
 import { gatherAliases } from '../facts/git-config.js';
+import { discoverRepo } from '../repo/discover.js';
 import type { CallDecider } from './decide-shell.js';
+import { fastSources } from './fast-facts.js';
 
 export const decideCallWithPolicy: CallDecider = async ({
   argv,
@@ -12,21 +14,7 @@ export const decideCallWithPolicy: CallDecider = async ({
   aliases,
 }) => {
   // Aliases the command string defines itself win over the repository's, as they would when it runs.
-  const sources = aliases
-    ? {
-        gatherAliases: async (o: Parameters<typeof gatherAliases>[0]) => ({
-          ...(await gatherAliases(o)),
-          ...aliases,
-        }),
-      }
-    : undefined;
-  const { decision } = await decideGit({
-    argv,
-    cwd,
-    env,
-    agent,
-    now,
-    ...(sources ? { sources } : {}),
-  });
+  const sources = fastSources(argv, env, { discoverRepo, gatherAliases }, aliases);
+  const { decision } = await decideGit({ argv, cwd, env, agent, now, sources });
   return decision;
 };

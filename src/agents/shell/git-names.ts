@@ -16,6 +16,42 @@ const DASHED = new Set(
   ).split(' '),
 );
 
+/** A command git runs itself (so no alias can hide it): `status`, `reset`, … */
+export function isGitBuiltin(name: string): boolean {
+  return DASHED.has(name) || BUILTIN_EXTRA.has(name);
+}
+
+const BUILTIN_EXTRA = new Set([
+  'version',
+  'var',
+  'whatchanged',
+  'show-index',
+  'verify-commit',
+  'verify-tag',
+  'verify-pack',
+  'column',
+  'credential',
+  'difftool',
+  'fsck-objects',
+  'init-db',
+  'pack-redundant',
+  'prune-packed',
+  'update-server-info',
+  'upload-pack',
+  'receive-pack',
+  'bugreport',
+  'diagnose',
+  'for-each-repo',
+  'interpret-trailers',
+  'mailinfo',
+  'mailsplit',
+  'stripspace',
+  'cherry',
+  'get-tar-commit-id',
+  'replay',
+  'backfill',
+]);
+
 /** The program a command word names, without its directory or a Windows `.exe`. */
 export function programName(word: string): string {
   const base = word.split(/[\\/]/).pop() ?? word;
