@@ -299,7 +299,7 @@ describe('preset table', () => {
 function expectedDecision(
   policy: CompiledPolicy,
   ruleIds: string[],
-  invocation: Partial<NonNullable<Decision['invocation']>>,
+  invocation: Readonly<Record<string, unknown>>,
 ): Decision {
   const matches: RuleMatch[] = ruleIds.map((id) => {
     const rule = policy.rules.find((r) => r.id === id);
