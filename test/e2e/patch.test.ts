@@ -22,7 +22,14 @@ import { ResolvedSettings } from '../../src/policy/schema.js';
 import { integrityOf } from '../../src/policy/canonical.js';
 import { statePaths } from '../../src/repo/state-paths.js';
 import { createFileLeaseStore } from '../../src/scopes/file-store.js';
-import { CLI, createSandbox, must, type RunResult, type Sandbox } from '../helpers/sandbox.js';
+import {
+  CLI,
+  createSandbox,
+  must,
+  PROJECT_ROOT,
+  type RunResult,
+  type Sandbox,
+} from '../helpers/sandbox.js';
 
 let sb: Sandbox;
 
@@ -251,6 +258,52 @@ describe('save-patch', () => {
     const result = gf(repo, ['save-patch'], { LLM_AGENT_NAME: 'A' });
     expect(result.code).toBe(42);
     expect(result.stderr).toContain('holds no active lock scope');
+  });
+
+  it('works while .git is write-locked (only the state dir writable), as an unprivileged user', () => {
+    const repo = makeBase();
+    agentAEdits(repo);
+    mkdirSync(join(repo, '.git/gitfence/patches'), { recursive: true });
+    writeFileSync(sb.env.GIT_CONFIG_GLOBAL!, '[safe]\n\tdirectory = *\n', { flag: 'a' });
+    must(sb.run('chmod', ['-R', 'a+rX', sb.root]));
+    must(sb.run('chmod', ['-R', 'a-w', join(repo, '.git')]));
+    must(sb.run('chmod', ['-R', 'a+w', join(repo, '.git/gitfence')]));
+    const before = [indexHash(repo), hashTree(repo)];
+    const result = sb.run(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        process.execPath,
+        cliPath,
+        'save-patch',
+        '--path',
+        'src/a/**',
+        '--json',
+      ],
+      { cwd: repo, env: { LLM_AGENT_NAME: 'A' } },
+    );
+    must(sb.run('chmod', ['-R', 'u+w', join(repo, '.git')]));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).metadata.files).toHaveLength(10);
+    expect([indexHash(repo), hashTree(repo)]).toEqual(before);
+  });
+
+  it('the save-patch bin is the same command', () => {
+    const repo = makeBase();
+    agentAEdits(repo);
+    const result = sb.run(
+      process.execPath,
+      [join(PROJECT_ROOT, 'bin/save-patch.js'), '--path', 'docs/**', '--json'],
+      {
+        cwd: repo,
+        env: { LLM_AGENT_NAME: 'A' },
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).metadata.files).toEqual([{ path: 'docs/x', status: 'M' }]);
   });
 
   it('says "nothing to save" and writes no file when the scope has no changes', () => {
