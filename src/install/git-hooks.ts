@@ -38,12 +38,13 @@ export interface InstallHooksReport {
   changed: string[];
   /** Hooks from the previous hooks dir now run from gitfence's husky scripts. */
   chained: string[];
-  previousHooksPath: string | null;
+  /** The hooks dir that was in effect before gitfence (null: husky was, or none). */
+  chainFrom: string | null;
 }
 
 interface HooksState {
   format: 'gitfence/hooks@1';
-  previousHooksPath: string | null;
+  chainFrom: string | null;
 }
 
 const stateFile = (repo: RepoInfo) => join(repo.stateDir, 'hooks.json');
@@ -108,15 +109,16 @@ export async function installGitHooks(input: InstallHooksInput): Promise<Install
     await git.run(['config', '--get', 'core.hooksPath'], { cwd: huskyRoot })
   ).stdout.trim();
   const saved = await readState(repo);
-  // What ran before gitfence: remembered from the first init, since afterwards the path is ours.
-  const previousHooksPath =
-    current === '' || isHuskyPath(current, huskyRoot)
-      ? (saved?.previousHooksPath ?? null)
-      : current;
-  const legacyDir = previousHooksPath
-    ? resolve(huskyRoot, previousHooksPath)
-    : join(repo.commonDir, 'hooks');
-  const legacy = listLegacyHooks(legacyDir);
+  // The hooks dir that ran before gitfence: `.git/hooks` when no hooks path was set, a custom path
+  // as set; none when husky was already active (its `.husky/*` scripts are kept in place). After
+  // the first init the path is ours, so the answer is remembered.
+  const chainFrom =
+    current === ''
+      ? join(repo.commonDir, 'hooks')
+      : isHuskyPath(current, huskyRoot)
+        ? (saved?.chainFrom ?? null)
+        : resolve(huskyRoot, current);
+  const legacy = chainFrom ? listLegacyHooks(chainFrom) : [];
 
   runHusky(huskyRoot);
   const set = await git.run(['config', 'core.hooksPath', hooksPath], { cwd: huskyRoot });
@@ -133,7 +135,7 @@ export async function installGitHooks(input: InstallHooksInput): Promise<Install
     ensureRuntimeStub(huskyRoot, hook);
     const file = join(huskyRoot, HUSKY_DIR, hook);
     const existing = existsSync(file) ? await readFile(file, 'utf8') : null;
-    const chained = legacy.includes(hook) ? [join(legacyDir, hook)] : [];
+    const chained = chainFrom && legacy.includes(hook) ? [join(chainFrom, hook)] : [];
     const block = renderHookBlock(input.templates, {
       hook,
       nodePath: input.nodePath,
@@ -147,14 +149,14 @@ export async function installGitHooks(input: InstallHooksInput): Promise<Install
     }
     await chmod(file, 0o755);
   }
-  const state: HooksState = { format: 'gitfence/hooks@1', previousHooksPath };
+  const state: HooksState = { format: 'gitfence/hooks@1', chainFrom };
   await writeFileAtomic(stateFile(repo), `${JSON.stringify(state, null, 2)}\n`);
   return {
     huskyRoot,
     hooksPath,
     changed,
-    chained: legacy.map((hook) => join(legacyDir, hook)),
-    previousHooksPath,
+    chained: chainFrom ? legacy.map((hook) => join(chainFrom, hook)) : [],
+    chainFrom,
   };
 }
 
