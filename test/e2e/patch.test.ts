@@ -14,6 +14,7 @@ import {
   rmSync,
   symlinkSync,
   unlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
@@ -289,6 +290,48 @@ describe('save-patch', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).metadata.files).toHaveLength(10);
     expect([indexHash(repo), hashTree(repo)]).toEqual(before);
+  });
+
+  it('concurrent saves never overwrite each other, and stale temp dirs of killed runs are swept', async () => {
+    const repo = makeBase();
+    agentAEdits(repo);
+    const stale = join(repo, '.git/gitfence/tmp/gitfence-patch-killed');
+    mkdirSync(join(stale, 'objects'), { recursive: true });
+    const old = new Date(Date.now() - 7 * 3600_000);
+    utimesSync(stale, old, old);
+    const { spawn } = await import('node:child_process');
+    const runs = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<number>((resolve) => {
+            const child = spawn(process.execPath, [cliPath, 'save-patch', '--path', 'src/a/**'], {
+              cwd: repo,
+              env: { ...sb.env, LLM_AGENT_NAME: 'A' },
+              stdio: 'ignore',
+            });
+            child.on('close', (code) => resolve(code ?? 1));
+          }),
+      ),
+    );
+    expect(runs).toEqual([0, 0, 0, 0]);
+    const dir = join(repo, '.git/gitfence/patches/A');
+    const patches = readdirSync(dir).filter((n) => n.endsWith('.patch'));
+    expect(patches).toHaveLength(4);
+    const digests = new Set<string>();
+    for (const name of patches) {
+      const meta = JSON.parse(readFileSync(join(dir, name.replace(/\.patch$/, '.json')), 'utf8'));
+      expect(meta.patch).toBe(name);
+      expect(meta.sha256).toBe(
+        createHash('sha256')
+          .update(readFileSync(join(dir, name)))
+          .digest('hex'),
+      );
+      digests.add(meta.sha256);
+    }
+    expect(digests.size).toBe(1);
+    expect(existsSync(stale)).toBe(false);
+    expect(readdirSync(join(repo, '.git/gitfence/tmp'))).toEqual([]);
   });
 
   it('the save-patch bin is the same command', () => {
