@@ -59,8 +59,10 @@ async function defaultDecider(): Promise<CallDecider> {
 
 /** The reason agents read: one line per denied call, each naming the rule and what to do instead. */
 export async function renderHookReason(result: ShellDecision): Promise<string> {
-  const { shellDenials } = await import('./decide-shell.js');
-  const { renderDenialLine } = await import('../render/denial.js');
+  const [{ shellDenials }, { renderDenialLine }] = await Promise.all([
+    import('./decide-shell.js'),
+    import('../render/denial.js'),
+  ]);
   return shellDenials(result)
     .map(
       (d: { label: string; decision: Decision }) => `${renderDenialLine(d.decision)} [${d.label}]`,
@@ -112,8 +114,11 @@ export async function runAgentHook(
         `gitfence hook ${adapter.name}: the working directory ${request.cwd} does not exist, so the command cannot be checked; denying`,
       );
     }
-    const { decideShell } = await import('./decide-shell.js');
-    const decide = await (deps.loadDecider ?? defaultDecider)();
+    // Load the policy code in parallel: each import is a separate module-graph walk.
+    const [{ decideShell }, decide] = await Promise.all([
+      import('./decide-shell.js'),
+      (deps.loadDecider ?? defaultDecider)(),
+    ]);
     const env = { ...context.env, [adapter.marker]: context.env[adapter.marker] || '1' };
     const result = await decideShell(request.command, {
       analysis,
