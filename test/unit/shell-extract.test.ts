@@ -43,6 +43,13 @@ describe('extractGitCalls: what runs', () => {
     ['$GIT reset --hard', ['reset', '--hard']],
     ['/usr/bin/gi? reset --hard', ['reset', '--hard']],
     ['eval "git reset --hard"', ['reset', '--hard']],
+    ['git${IFS}reset${IFS}--hard', ['reset', '--hard']],
+    ['/usr/bin/git reset$IFS--hard', ['reset', '--hard']],
+    ['gi$()t reset --hard', ['reset', '--hard']],
+    ['/usr/bin/g$(echo i)t reset --hard', ['reset', '--hard']],
+    ['$CMD reset --hard', ['reset', '--hard']],
+    ["alias g='git reset --hard'; g", ['reset', '--hard']],
+    ["alias nuke='sudo git clean -fdx'\nnuke", ['clean', '-fdx']],
     ["echo 'git stash' | sh", ['stash']],
     ["printf 'git stash\\n' | bash -s", ['stash']],
     ['sh <<<"git stash"', ['stash']],
@@ -182,6 +189,8 @@ describe('extractGitCalls: what is data', () => {
     'python3 -m pip install git',
     'curl https://github.com/x | sh',
     'ssh host git reset --hard',
+    '$EDITOR notes.txt',
+    '"$PYTHON" -m pytest',
   ])('%s', (command) => {
     const result = extractGitCalls(command);
     const dangerous = result.calls.filter((call) => call.argv.includes('--hard'));

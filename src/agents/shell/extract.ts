@@ -17,6 +17,7 @@ import {
   dashedSubcommand,
   globCouldBeGit,
   hasGitLikeToken,
+  isGitBuiltin,
   isGitProgram,
   programName,
 } from './git-names.js';
@@ -64,6 +65,8 @@ interface Scope {
 interface State {
   calls: ShellGitCall[];
   aliases: Record<string, string>;
+  /** `alias g='git reset --hard'` earlier in the string. */
+  shellAliases: Record<string, string>;
   unparseable: string[];
 }
 
@@ -92,7 +95,7 @@ const SHELL_VALUE_OPTIONS = new Set(['o', 'O']);
 const SHELL_LONG_VALUE = new Set(['--rcfile', '--init-file']);
 
 export function extractGitCalls(command: string): ShellAnalysis {
-  const state: State = { calls: [], aliases: {}, unparseable: [] };
+  const state: State = { calls: [], aliases: {}, shellAliases: {}, unparseable: [] };
   analyzeCode(command, { cwd: undefined, env: {} }, state, [], 0);
   const result: ShellAnalysis = { calls: state.calls };
   if (state.unparseable.length > 0) result.unparseable = state.unparseable.join('; ');
@@ -286,6 +289,19 @@ function toArg(word: Word): Arg {
   return { text: word.text, raw: word.raw, dynamic: word.dynamic, glob: word.glob };
 }
 
+/** `git${IFS}reset${IFS}--hard`: an unquoted `$IFS` splits words at run time; split them here. */
+function splitIfs(args: Arg[]): Arg[] {
+  if (!args.some((a) => a.dynamic && /\$\{?IFS\}?/.test(a.raw))) return args;
+  return args.flatMap((a) =>
+    a.dynamic && /\$\{?IFS\}?/.test(a.raw)
+      ? a.text
+          .split(/\$\{IFS\}|\$IFS/)
+          .filter((part) => part !== '')
+          .map((text) => ({ text, raw: text, dynamic: /\$/.test(text), glob: false }))
+      : [a],
+  );
+}
+
 /** What a command writes to stdout when that is knowable from the string (`echo …`, `printf …`, `cat <<EOF`). */
 function knownOutput(simple: SimpleCommand): string | null {
   const [head, ...rest] = simple.words.map(toArg);
@@ -342,7 +358,13 @@ function runSimple(
   }
   const env: Record<string, string> = { ...scope.env };
   for (const [name, value] of simple.assigns) env[name] = value;
-  resolve(simple.words.map(toArg), env, scope.cwd, via, { scope, state, depth, stdin, stdinVia });
+  let args = splitIfs(simple.words.map(toArg));
+  const alias = args[0] && !args[0].dynamic ? state.shellAliases[args[0].text] : undefined;
+  if (alias !== undefined && depth < MAX_DEPTH) {
+    // An alias defined earlier in the string (zsh and interactive shells expand them).
+    args = [...splitWords(alias), ...args.slice(1)];
+  }
+  resolve(args, env, scope.cwd, via, { scope, state, depth, stdin, stdinVia });
 }
 
 function joinCwd(base: string | undefined, dir: string): string {
@@ -587,8 +609,19 @@ function resolve(
     analyzeCode(text, { cwd: nextCwd, env: nextEnv }, run.state, [...via, label], run.depth + 1);
 
   if (head.dynamic) {
-    // `$GIT reset`, `$(which git) reset`, `/usr/bin/gi?`: fail closed when it could be git.
-    if (/git/i.test(head.raw) || (head.glob && globCouldBeGit(head.text))) {
+    // `$GIT reset`, `$(which git) reset`, `gi$()t reset`, `/usr/bin/gi?`, `$CMD reset --hard`:
+    // a word only known at run time is git when it could spell git or is followed by a git command.
+    const skeleton = head.raw.replace(
+      /\$\([^)]*\)|`[^`]*`|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|['"\\]/g,
+      '',
+    );
+    const next = rest[0]?.text;
+    if (
+      /git/i.test(head.raw) ||
+      /git/i.test(skeleton) ||
+      (head.glob && globCouldBeGit(head.text)) ||
+      (next !== undefined && !rest[0]!.dynamic && isGitBuiltin(next))
+    ) {
       recordGitCall(
         rest.map((a) => a.text),
         env,
@@ -908,6 +941,13 @@ function resolve(
     case 'pushd': {
       const target = rest.find((a) => !a.text.startsWith('-'));
       if (target) run.scope.cwd = joinCwd(run.scope.cwd, target.text);
+      return;
+    }
+    case 'alias': {
+      for (const arg of rest) {
+        const eq = arg.text.indexOf('=');
+        if (eq > 0) run.state.shellAliases[arg.text.slice(0, eq)] = arg.text.slice(eq + 1);
+      }
       return;
     }
     case 'export':
