@@ -270,8 +270,8 @@ export function normalizePattern(pattern: string): string {
   return p;
 }
 
-function literalPrefixOf(pattern: string): string[] {
-  const parts = pattern.split('/');
+export function literalPrefixOf(source: string): string[] {
+  const parts = normalizePattern(source).split('/');
   const prefix: string[] = [];
   for (const part of parts.slice(0, -1)) {
     if (!PLAIN_SEGMENT.test(part)) break;

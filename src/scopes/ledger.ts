@@ -2,7 +2,6 @@
  * The lease ledger as pure state transitions: (state, request, now) → (state, result). No I/O, no
  * clock of its own; the store runs one transition per locked write.
  */
-import { z } from 'zod';
 import { GitfenceError } from '../errors.js';
 import { findOverlap } from './overlap.js';
 import type {
@@ -18,33 +17,51 @@ import type {
   RenewRequest,
 } from './types.js';
 
-const LeaseRecordSchema = z.object({
-  id: z.string(),
-  owner: z.string(),
-  patterns: z.array(z.string()),
-  exclusive: z.boolean(),
-  reason: z.string(),
-  token: z.number().int().nonnegative(),
-  createdAt: z.number(),
-  renewedAt: z.number().optional(),
-  expiresAt: z.number(),
-});
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
 
-const LeaseStateSchema = z.object({
-  format: z.literal('gitfence/leases@1'),
-  generation: z.number().int().nonnegative(),
-  nextToken: z.number().int().positive(),
-  leases: z.array(LeaseRecordSchema),
-  journal: z.array(
-    z.object({
-      eid: z.string(),
-      kind: z.enum(['granted', 'renewed', 'released', 'expired']),
-      at: z.number(),
-      lease: LeaseRecordSchema,
-      by: z.string().optional(),
-    }),
-  ),
-});
+function leaseProblem(value: unknown): string | null {
+  const l = value as Record<string, unknown> | null;
+  if (typeof l !== 'object' || l === null) return 'an object';
+  if (!isString(l.id) || !isString(l.owner) || !isString(l.reason)) return 'id, owner, reason';
+  if (!Array.isArray(l.patterns) || !l.patterns.every(isString)) return 'patterns: string[]';
+  if (typeof l.exclusive !== 'boolean') return 'exclusive: boolean';
+  if (!Number.isSafeInteger(l.token) || !isNumber(l.createdAt) || !isNumber(l.expiresAt)) {
+    return 'token, createdAt, expiresAt: numbers';
+  }
+  if (l.renewedAt !== undefined && !isNumber(l.renewedAt)) return 'renewedAt: number';
+  return null;
+}
+
+/** Structural check of the store file (hand-written: zod costs too much on this path). */
+function stateProblem(value: unknown): { path: string; expected: string } | null {
+  const s = value as Record<string, unknown> | null;
+  if (typeof s !== 'object' || s === null || s.format !== 'gitfence/leases@1') {
+    return { path: 'format', expected: 'gitfence/leases@1' };
+  }
+  if (!Number.isSafeInteger(s.generation) || !Number.isSafeInteger(s.nextToken)) {
+    return { path: 'generation/nextToken', expected: 'integers' };
+  }
+  if (!Array.isArray(s.leases)) return { path: 'leases', expected: 'an array' };
+  for (const [i, lease] of s.leases.entries()) {
+    const problem = leaseProblem(lease);
+    if (problem) return { path: `leases[${i}]`, expected: problem };
+  }
+  if (!Array.isArray(s.journal)) return { path: 'journal', expected: 'an array' };
+  for (const [i, event] of s.journal.entries()) {
+    const e = event as Record<string, unknown> | null;
+    const problem =
+      typeof e !== 'object' ||
+      e === null ||
+      !isString(e.eid) ||
+      !isString(e.kind) ||
+      !isNumber(e.at)
+        ? 'eid, kind, at'
+        : leaseProblem(e.lease);
+    if (problem) return { path: `journal[${i}]`, expected: problem };
+  }
+  return null;
+}
 
 export function emptyState(): LeaseState {
   return { format: 'gitfence/leases@1', generation: 0, nextToken: 1, leases: [], journal: [] };
@@ -68,17 +85,16 @@ export function parseState(text: string, where: string): LeaseState {
       { cause: error },
     );
   }
-  const parsed = LeaseStateSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const problem = stateProblem(json);
+  if (problem) {
     throw new GitfenceError('INTERNAL', 'the lease store does not have the expected shape', {
-      where: `${where} › ${issue?.path.join('.') ?? ''}`,
-      expected: 'a gitfence/leases@1 document',
-      got: issue?.message ?? 'something else',
+      where: `${where} › ${problem.path}`,
+      expected: problem.expected,
+      got: 'something else',
       hint: 'move the file aside and acquire the leases again',
     });
   }
-  return parsed.data as LeaseState;
+  return json as LeaseState;
 }
 
 export const isActive = (lease: LeaseRecord, now: number): boolean => lease.expiresAt > now;
