@@ -48,6 +48,8 @@ describe('extractGitCalls: what runs', () => {
     ['gi$()t reset --hard', ['reset', '--hard']],
     ['/usr/bin/g$(echo i)t reset --hard', ['reset', '--hard']],
     ['$CMD reset --hard', ['reset', '--hard']],
+    ['{git,reset,--hard}', ['reset', '--hard']],
+    ['{/usr/bin/git,reset} --hard', ['reset', '--hard']],
     ["alias g='git reset --hard'; g", ['reset', '--hard']],
     ["alias nuke='sudo git clean -fdx'\nnuke", ['clean', '-fdx']],
     ["echo 'git stash' | sh", ['stash']],

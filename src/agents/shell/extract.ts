@@ -289,6 +289,49 @@ function toArg(word: Word): Arg {
   return { text: word.text, raw: word.raw, dynamic: word.dynamic, glob: word.glob };
 }
 
+/** `{git,reset,--hard}`: unquoted brace expansion makes several words (and can spell a command). */
+export function expandBraces(text: string): string[] {
+  let depth = 0;
+  let open = -1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '{') {
+      if (depth === 0) open = i;
+      depth++;
+    } else if (ch === '}' && depth > 0) {
+      depth--;
+      if (depth === 0) {
+        const inner = text.slice(open + 1, i);
+        const parts: string[] = [];
+        let level = 0;
+        let start = 0;
+        for (let j = 0; j < inner.length; j++) {
+          if (inner[j] === '{') level++;
+          else if (inner[j] === '}') level--;
+          else if (inner[j] === ',' && level === 0) {
+            parts.push(inner.slice(start, j));
+            start = j + 1;
+          }
+        }
+        if (parts.length === 0) continue; // `{}`, `@{0}`: not an expansion
+        parts.push(inner.slice(start));
+        const prefix = text.slice(0, open);
+        const suffix = text.slice(i + 1);
+        return parts.flatMap((part) => expandBraces(`${prefix}${part}${suffix}`));
+      }
+    }
+  }
+  return [text];
+}
+
+function expandBraceWord(word: Word): Arg[] {
+  const arg = toArg(word);
+  if (word.quoted || !/\{[^}]*,/.test(word.text)) return [arg];
+  const expanded = expandBraces(word.text);
+  if (expanded.length > 64) return [arg];
+  return expanded.map((text) => ({ ...arg, text }));
+}
+
 /** `git${IFS}reset${IFS}--hard`: an unquoted `$IFS` splits words at run time; split them here. */
 function splitIfs(args: Arg[]): Arg[] {
   if (!args.some((a) => a.dynamic && /\$\{?IFS\}?/.test(a.raw))) return args;
@@ -358,7 +401,7 @@ function runSimple(
   }
   const env: Record<string, string> = { ...scope.env };
   for (const [name, value] of simple.assigns) env[name] = value;
-  let args = splitIfs(simple.words.map(toArg));
+  let args = splitIfs(simple.words.flatMap(expandBraceWord));
   const alias = args[0] && !args[0].dynamic ? state.shellAliases[args[0].text] : undefined;
   if (alias !== undefined && depth < MAX_DEPTH) {
     // An alias defined earlier in the string (zsh and interactive shells expand them).
