@@ -101,6 +101,13 @@ describe('gitfence lock', () => {
     ]);
   });
 
+  it('--wait retries until the holder’s lease expires', () => {
+    must(asAgent('H', ['lock', 'acquire', 'waited/**', '--ttl', '1s']));
+    expect(asAgent('W', ['lock', 'acquire', 'waited/x/**']).code).toBe(42);
+    const r = asAgent('W', ['lock', 'acquire', 'waited/x/**', '--wait', '20s']);
+    expect(r.code, r.stderr).toBe(0);
+  });
+
   it('shares one store across linked worktrees', () => {
     const linked = join(sb.root, 'linked');
     must(sb.git(repo, 'worktree', 'add', '-q', linked));

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -146,5 +146,37 @@ describe('file lease store with an injected clock', () => {
     );
     expect((await acquire('A', ['a/**'])).granted).toBe(true);
     expect(() => readFileSync(join(dir, 'lock'))).toThrow();
+  });
+
+  it('takes over when the process breaking a stale lock died too', async () => {
+    mkdirSync(dir, { recursive: true });
+    const host = (await import('node:os')).hostname();
+    const dead = (nonce: string) =>
+      JSON.stringify({ pid: 2 ** 22 + 19, host, startTicks: '1', nonce, at: 0 });
+    writeFileSync(join(dir, 'lock'), dead('n1'));
+    writeFileSync(join(dir, 'lock.break.n1'), dead('c1'));
+    expect((await acquire('A', ['a/**'])).granted).toBe(true);
+    expect(readdirSync(dir)).toEqual(['leases.json']);
+  });
+
+  it('waits for a live holder and never takes its lock', async () => {
+    mkdirSync(dir, { recursive: true });
+    const host = (await import('node:os')).hostname();
+    const { readStartTicks } = await import('../../src/scopes/process-identity.js');
+    writeFileSync(
+      join(dir, 'lock'),
+      JSON.stringify({
+        pid: process.pid,
+        host,
+        startTicks: readStartTicks(process.pid),
+        nonce: 'live',
+        at: Date.now(),
+      }),
+    );
+    const waiting = createFileLeaseStore({ dir, now: () => clock, lock: { waitMs: 200 } });
+    await expect(
+      waiting.acquire({ owner: 'A', patterns: ['a/**'], exclusive: true, reason: '', ttlMs: 1000 }),
+    ).rejects.toThrow(/lease store is busy/);
+    expect(JSON.parse(readFileSync(join(dir, 'lock'), 'utf8')).nonce).toBe('live');
   });
 });
