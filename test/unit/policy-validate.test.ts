@@ -34,13 +34,19 @@ describe('policy validation messages', () => {
   });
 
   test('unknown keys in nested rule objects are named', () => {
-    expect(render({ rules: [{ id: 'x', reason: 'r', match: { subcommand: 'reset', flags: ['--hard'] } }] })).toEqual([
+    expect(
+      render({
+        rules: [{ id: 'x', reason: 'r', match: { subcommand: 'reset', flags: ['--hard'] } }],
+      }),
+    ).toEqual([
       'gitfence.policy.ts › rules[0].match.flags: unknown key "flags": expected one of subcommand, verb, anyOption, allOptions, noOption, effect, pathspec, operand, env, config, agent',
     ]);
   });
 
   test('enums list their values; a one-or-many field says so', () => {
-    expect(render({ rules: [{ id: 'x', reason: 'r', action: 'block', match: { effect: 'nuke' } }] })[0]).toBe(
+    expect(
+      render({ rules: [{ id: 'x', reason: 'r', action: 'block', match: { effect: 'nuke' } }] })[0],
+    ).toBe(
       'gitfence.policy.ts › rules[0].action: expected one of "deny" | "warn" | "allow", got "block"',
     );
     expect(render({ rules: [{ id: 'x', reason: 'r', match: { effect: 'nuke' } }] })[0]).toMatch(
