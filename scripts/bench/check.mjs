@@ -36,6 +36,35 @@ function world() {
   return { dir, repo, env };
 }
 
+/**
+ * The same decision through a dedicated entry that loads only the check command's code (what the
+ * build gives once `bin/gitfence.js` sends `check` to it; see the check command's runCheckProcess).
+ */
+async function dedicatedEntry() {
+  const ctx = world();
+  const { build } = await import('esbuild');
+  const outdir = join(root, '.bench/fast-check');
+  mkdirSync(outdir, { recursive: true });
+  const entry = join(root, '.bench/fast-check-entry.mjs');
+  writeFileSync(
+    entry,
+    "import { runCheckProcess } from '../src/cli/commands/check.ts';\n" +
+      'process.exitCode = await runCheckProcess(process.argv.slice(2));\n',
+  );
+  await build({
+    entryPoints: { check: entry },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return { ...ctx, fast: join(outdir, 'check.js') };
+}
+
 export const cases = [
   {
     name: 'check -- status vs node -e 0',
@@ -45,6 +74,18 @@ export const cases = [
     subject: (ctx) => [
       process.execPath,
       [cli, 'check', '--', 'status'],
+      { cwd: ctx.repo, env: ctx.env },
+    ],
+    baseline: (ctx) => [process.execPath, ['-e', '0'], { cwd: ctx.repo, env: ctx.env }],
+  },
+  {
+    name: 'check -- status (dedicated entry) vs node -e 0',
+    target: 1.3,
+    setup: dedicatedEntry,
+    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    subject: (ctx) => [
+      process.execPath,
+      [ctx.fast, '--', 'status'],
       { cwd: ctx.repo, env: ctx.env },
     ],
     baseline: (ctx) => [process.execPath, ['-e', '0'], { cwd: ctx.repo, env: ctx.env }],

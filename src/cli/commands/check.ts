@@ -2,13 +2,13 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GitfenceError } from '../../errors.js';
+import { EXIT, exitCodeForError, formatError, GitfenceError } from '../../errors.js';
 import { decideGit } from '../../facts/decide-git.js';
 import { renderDenialLine } from '../../render/denial.js';
 import { renderCheck } from '../../render/check.js';
 import { colorEnabled } from '../../render/color-enabled.js';
 import { renderCommand } from '../../render/text.js';
-import type { CliContext, Command } from '../context.js';
+import type { CliContext, Command, CommandResult } from '../context.js';
 
 export interface GitCallArgs {
   json: boolean;
@@ -113,3 +113,32 @@ export const command: Command = {
     return 'denied';
   },
 };
+
+/**
+ * `gitfence check` as a whole process, for a dedicated build entry that loads only this command's
+ * code (the check path's speed target). Mirrors `main`: `--help`, the exit-code table, error format.
+ */
+export async function runCheckProcess(
+  args: string[],
+  context: Omit<CliContext, 'args'> = {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    now: Date.now,
+  },
+): Promise<number> {
+  const end = args.indexOf('--');
+  if ((end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    context.stdout.write(`${command.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    const result: CommandResult = await command.run({ ...context, args });
+    return typeof result === 'string' ? EXIT[result] : result.passthrough;
+  } catch (error) {
+    context.stderr.write(`${formatError(error)}\n`);
+    return exitCodeForError(error);
+  }
+}
