@@ -102,6 +102,19 @@ const baseline = (ctx) => [
   ],
 ];
 
+// The git work save-patch does (private index and object dir, list, record, diff), run from sh:
+// what the approach costs over the baseline once node's start-up is set aside.
+const GIT_WORK = [
+  't=$(mktemp -d) && mkdir "$t/o"',
+  "git rev-parse 'HEAD^{commit}' --abbrev-ref HEAD >/dev/null",
+  `git ls-files -z -t -s -c -m -d -o --exclude-standard -- ':(top,glob)${SCOPE}' >"$t/l"`,
+  'export GIT_INDEX_FILE="$t/i" GIT_OBJECT_DIRECTORY="$t/o" GIT_ALTERNATE_OBJECT_DIRECTORIES="$PWD/.git/objects"',
+  // the unchanged entries and the changed paths, as save-patch feeds them to one update-index
+  `tr '\\0' '\\n' <"$t/l" | sed -n 's/^H //p' | grep -v -e '${SCOPE_DIR}/f[02-9]' -e '${SCOPE_DIR}/f1[0-9]' | git update-index --add --replace $(cd ${SCOPE_DIR} && ls | grep -v '^f0.txt$' | grep -v '^f1.txt$' | sed 's#^#./${SCOPE_DIR}/#') --index-info`,
+  `git diff --cached --binary -M --full-index --no-color --no-ext-diff HEAD -- ':(top,glob)${SCOPE}' >/dev/null`,
+  'rm -rf "$t"',
+].join('\n');
+
 export const cases = [
   {
     name: 'save-patch --path (20-file scope, 10k files, 200 changed) vs git diff + ls-files',
@@ -125,6 +138,14 @@ export const cases = [
       [cli, 'save-patch', '--path', SCOPE, '--stdout'],
       { cwd: ctx.repo, env: { ...ctx.env, LLM_AGENT_NAME: 'bench' } },
     ],
+    baseline,
+  },
+  {
+    name: "save-patch's git work alone (no node start-up) vs git diff + ls-files",
+    target: 1.5,
+    setup: world,
+    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    subject: (ctx) => ['sh', ['-ec', GIT_WORK], { cwd: ctx.repo, env: ctx.env }],
     baseline,
   },
 ];

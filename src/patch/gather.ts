@@ -1,9 +1,10 @@
 /**
- * Builds the scoped patch without touching the real index, working tree or object store: a copy of
- * the index and a private object directory (the real one as an alternate) take every write, so this
- * works while `.git` is write-locked and leaves nothing behind.
+ * Builds the scoped patch without touching the real index, working tree or object store: a private
+ * index holding only the scope's entries and a private object directory (the real one as an
+ * alternate) take every write, so this works while `.git` is write-locked, leaves nothing behind,
+ * and costs in proportion to the scope rather than the repository.
  */
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitfenceError } from '../errors.js';
@@ -96,42 +97,41 @@ export async function gatherScopedPatch(options: GatherOptions): Promise<ScopedP
   }
   const branch = abbrev && abbrev !== 'HEAD' ? abbrev : null;
 
+  const specs = pathspecsFor(scopes);
+  // One read-only listing against the real index: the scope's entries (H), and what differs in the
+  // working tree: modified (C), deleted (R), untracked and not ignored (?).
+  const listed = await git.run(
+    [
+      ...DIFF_CONFIG,
+      'ls-files',
+      '-z',
+      '-t',
+      '-s',
+      '-c',
+      '-m',
+      '-d',
+      '-o',
+      '--exclude-standard',
+      '--',
+      ...specs,
+    ],
+    { cwd, env: { GIT_OPTIONAL_LOCKS: '0' } },
+  );
+  if (listed.code !== 0) throw gitFailed('ls-files', listed, cwd);
+  const { entries, changed, skipped } = readListing(listed.stdout, scopes);
+
   const temp = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'gitfence-patch-'));
   try {
-    const index = join(temp, 'index');
-    try {
-      await copyFile(join(repo.gitDir, 'index'), index);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
+    // A private index holding only the scope (so its cost follows the scope, not the repository),
+    // and a private object directory for the blobs of changed files.
     await mkdir(join(temp, 'objects'));
     const env = {
-      GIT_INDEX_FILE: index,
+      GIT_INDEX_FILE: join(temp, 'index'),
       GIT_OBJECT_DIRECTORY: join(temp, 'objects'),
       GIT_ALTERNATE_OBJECT_DIRECTORIES: join(repo.commonDir, 'objects'),
       GIT_OPTIONAL_LOCKS: '0',
     };
-    const specs = pathspecsFor(scopes);
-
-    // One listing of what differs from the index in scope: modified, deleted, untracked (not ignored).
-    const listed = await git.run(
-      [...DIFF_CONFIG, 'ls-files', '-z', '-m', '-d', '-o', '--exclude-standard', '--', ...specs],
-      { cwd, env },
-    );
-    if (listed.code !== 0) throw gitFailed('ls-files', listed, cwd);
-    const skipped: string[] = [];
-    const update = new Set<string>();
-    for (const path of splitZ(listed.stdout)) {
-      if (path.endsWith('/')) skipped.push(path);
-      else if (pathInScopes(path, scopes)) update.add(path);
-    }
-    if (update.size > 0) {
-      const updated = await git.run(
-        ['update-index', '--add', '--remove', '--replace', '-z', '--stdin'],
-        { cwd, env, input: `${[...update].join('\0')}\0` },
-      );
-      if (updated.code !== 0) throw gitFailed('update-index (temporary index)', updated, cwd);
-    }
+    await buildScopeIndex(git, cwd, env, entries, changed);
 
     let patch = await diff(git, cwd, env, base, specs);
     let files = parsePatch0(patch);
@@ -159,6 +159,82 @@ export async function gatherScopedPatch(options: GatherOptions): Promise<ScopedP
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+interface Listing {
+  /** `mode sha stage\tpath` lines of unchanged index entries in scope, as `--index-info` takes them. */
+  entries: string[];
+  /** Modified or untracked paths in scope: hashed from the working tree. */
+  changed: string[];
+  skipped: string[];
+}
+
+/** Parse `ls-files -z -t -s -c -m -d -o` output, keeping only paths inside the scopes. */
+export function readListing(stdout: string, scopes: readonly string[]): Listing {
+  const cached = new Map<string, string[]>();
+  const modified = new Set<string>();
+  const removed = new Set<string>();
+  const skipped: string[] = [];
+  for (const record of splitZ(stdout)) {
+    const tag = record[0];
+    const rest = record.slice(2);
+    if (tag === '?') {
+      if (rest.endsWith('/')) skipped.push(rest);
+      else if (pathInScopes(rest, scopes)) modified.add(rest);
+      continue;
+    }
+    const tab = rest.indexOf('\t');
+    if (tab === -1) continue;
+    const path = rest.slice(tab + 1);
+    if (!pathInScopes(path, scopes)) continue;
+    if (tag === 'C') modified.add(path);
+    else if (tag === 'R') removed.add(path);
+    else {
+      const lines = cached.get(path) ?? [];
+      lines.push(rest);
+      cached.set(path, lines);
+    }
+  }
+  for (const path of removed) modified.delete(path);
+  const entries = [...cached]
+    .filter(([path]) => !modified.has(path) && !removed.has(path))
+    .flatMap(([, lines]) => lines);
+  return { entries, changed: [...modified], skipped };
+}
+
+/** Command lines stay well under every platform's argument limit; longer lists go through stdin. */
+const ARGV_BUDGET = 64 * 1024;
+
+async function buildScopeIndex(
+  git: GitRunner,
+  cwd: string,
+  env: Record<string, string>,
+  entries: string[],
+  changed: string[],
+): Promise<void> {
+  const info = entries.length > 0 ? `${entries.join('\0')}\0` : '';
+  const paths = changed.map((p) => `./${p}`);
+  if (paths.reduce((n, p) => n + p.length + 1, 0) <= ARGV_BUDGET) {
+    // one call: the changed paths are hashed first, then the unchanged entries are read from stdin
+    const result = await git.run(
+      ['update-index', '-z', '--add', '--replace', ...paths, '--index-info'],
+      {
+        cwd,
+        env,
+        input: info,
+      },
+    );
+    if (result.code !== 0) throw gitFailed('update-index (temporary index)', result, cwd);
+    return;
+  }
+  const first = await git.run(['update-index', '-z', '--index-info'], { cwd, env, input: info });
+  if (first.code !== 0) throw gitFailed('update-index (temporary index)', first, cwd);
+  const second = await git.run(['update-index', '-z', '--add', '--replace', '--stdin'], {
+    cwd,
+    env,
+    input: `${changed.join('\0')}\0`,
+  });
+  if (second.code !== 0) throw gitFailed('update-index (temporary index)', second, cwd);
 }
 
 function inScope(file: PatchFile, scopes: readonly string[]): boolean {

@@ -349,6 +349,37 @@ describe('save-patch', () => {
     expect(JSON.parse(result.stdout).metadata.files).toEqual([{ path: 'docs/x', status: 'M' }]);
   });
 
+  it('the patch follows the working tree, whatever is staged', () => {
+    const repo = makeBase();
+    writeFileSync(join(repo, 'src/a/edit.txt'), 'staged\n');
+    writeFileSync(join(repo, 'src/a/staged-then-removed.txt'), 'x\n');
+    must(sb.git(repo, 'add', 'src/a'));
+    writeFileSync(join(repo, 'src/a/edit.txt'), 'working tree\n');
+    unlinkSync(join(repo, 'src/a/staged-then-removed.txt'));
+    const result = gf(repo, ['save-patch', '--path', 'src/a', '--json'], { LLM_AGENT_NAME: 'A' });
+    expect(result.code).toBe(0);
+    const saved = JSON.parse(result.stdout);
+    expect(saved.metadata.files).toEqual([{ path: 'src/a/edit.txt', status: 'M' }]);
+    const patch = readFileSync(saved.patch, 'utf8');
+    expect(patch).toContain('+working tree');
+    expect(patch).not.toContain('staged');
+  });
+
+  it('a wildcard scope keeps to what the glob matches', () => {
+    const repo = makeBase();
+    writeFileSync(join(repo, 'src/a/one.ts'), 'ts\n');
+    mkdirSync(join(repo, 'src/a/sub'));
+    writeFileSync(join(repo, 'src/a/sub/two.ts'), 'deeper\n');
+    writeFileSync(join(repo, 'src/a/edit.txt'), 'not a .ts file\n');
+    const result = gf(repo, ['save-patch', '--path', 'src/a/*.ts', '--json'], {
+      LLM_AGENT_NAME: 'A',
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).metadata.files).toEqual([
+      { path: 'src/a/one.ts', status: 'A' },
+    ]);
+  });
+
   it('says "nothing to save" and writes no file when the scope has no changes', () => {
     const repo = makeBase();
     writeFileSync(join(repo, 'docs/x'), 'outside\n');
