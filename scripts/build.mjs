@@ -39,4 +39,6 @@ if (jsOnly && existsSync('dist/types')) {
 if (existsSync('dist')) await rename('dist', retired);
 await rename(staging, 'dist');
 await rm(retired, { recursive: true, force: true });
+// The default preset, compiled once here, protects repositories that have no policy of their own.
+await $`node bin/gitfence.js compile --emit-default dist/default-policy.json`;
 console.log(`built dist/${jsOnly ? ' (js only)' : ''}`);

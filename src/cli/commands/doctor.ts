@@ -15,10 +15,13 @@ import type { CliContext, Command } from '../context.js';
 const USAGE = `gitfence doctor: report what is installed, compiled and enforced here
 
 usage: gitfence doctor [--json] [--cwd DIR]
+       gitfence doctor --explain-error '<git error text>'
 
 Checks which policy layers exist, whether the policy is compiled, whether a source changed
 since it was compiled, which rules disableRules switched off, and what other components
-report. Exit codes: 0 ok or warnings only, 2 a check failed.`;
+report. --explain-error explains a git failure such as
+'fatal: Unable to create …/index.lock: Operation not permitted' in terms of the write-lock.
+Exit codes: 0 ok or warnings only, 2 a check failed.`;
 
 export const command: Command = {
   name: 'doctor',
@@ -29,7 +32,11 @@ export const command: Command = {
     try {
       values = parseArgs({
         args: context.args,
-        options: { json: { type: 'boolean', default: false }, cwd: { type: 'string' } },
+        options: {
+          json: { type: 'boolean', default: false },
+          cwd: { type: 'string' },
+          'explain-error': { type: 'string' },
+        },
         strict: true,
       }).values;
     } catch (error) {
@@ -51,6 +58,13 @@ export const command: Command = {
       git,
       now: context.now,
     };
+    if (values['explain-error'] !== undefined) {
+      const { renderExplainError } = await import('../../doctor/writelock.js');
+      context.stdout.write(
+        `${await renderExplainError(values['explain-error'], doctorContext.repo)}\n`,
+      );
+      return 'ok';
+    }
     const results = await runDoctorChecks(DOCTOR_CHECKS, doctorContext);
     const status = worstStatus(results);
     if (values.json) {
