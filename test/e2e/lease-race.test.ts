@@ -86,5 +86,5 @@ describe('lease store under a 50-process race', () => {
     const state = JSON.parse(readFileSync(join(dir, 'leases.json'), 'utf8'));
     expect(state.leases).toHaveLength(ROUNDS * 2);
     expect(state.nextToken).toBe(ROUNDS * 2 + 1);
-  });
+  }, 180_000);
 });
