@@ -4,43 +4,83 @@
  */
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
-import { z } from 'zod';
 import { GitfenceError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export type LockMode = 'immutable' | 'chmod';
 
-const Lease = z.object({
-  holder: z.string().min(1),
-  token: z.number().int().positive(),
-  acquiredAt: z.number(),
-  expiresAt: z.number(),
-  watchdogPid: z.number().int().optional(),
+export interface WriteLockLease {
+  holder: string;
+  token: number;
+  acquiredAt: number;
+  expiresAt: number;
+  watchdogPid?: number;
   /** Lock again when the window closes (it was locked when the window opened). */
-  rearm: z.boolean().default(false),
-});
-export type WriteLockLease = z.infer<typeof Lease>;
+  rearm: boolean;
+}
 
-const StateSchema = z.object({
-  format: z.literal('gitfence/writelock@1'),
+export interface WriteLockState {
+  format: 'gitfence/writelock@1';
   /** What the repository should be: `locked` means flags/bits are applied. */
-  state: z.enum(['locked', 'unlocked']),
+  state: 'locked' | 'unlocked';
   /** The mode of the last lock; kept while a push window is open so the re-arm uses the same. */
-  mode: z.enum(['immutable', 'chmod']).optional(),
+  mode?: LockMode;
   /** immutable flavour actually used: chattr `i`, chflags `uchg` or `schg`. */
-  flag: z.enum(['i', 'uchg', 'schg']).optional(),
-  lockedAt: z.number().optional(),
-  updatedAt: z.number(),
+  flag?: 'i' | 'uchg' | 'schg';
+  lockedAt?: number;
+  updatedAt: number;
   /** Who last changed it and how: `lock`, `unlock`, `unlock-for-push`, `relock`, `watchdog`, `lazy`. */
-  by: z.string(),
+  by: string;
   /** chmod mode: the original permission bits of every path we made read-only. */
-  modes: z.record(z.string(), z.number().int()).optional(),
+  modes?: Record<string, number>;
   /** The push window, while one is open. */
-  lease: Lease.nullable(),
+  lease: WriteLockLease | null;
   /** Fencing tokens only ever increase. */
-  lastToken: z.number().int().nonnegative(),
-});
-export type WriteLockState = z.infer<typeof StateSchema>;
+  lastToken: number;
+}
+
+// Hand-written rather than zod: this record is read on the hot path of every delegated git call.
+type Check = (value: unknown) => boolean;
+const isNumber: Check = (v) => typeof v === 'number' && Number.isFinite(v);
+const isInt: Check = (v) => Number.isInteger(v);
+const oneOf =
+  (...values: unknown[]): Check =>
+  (v) =>
+    values.includes(v);
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || check(v);
+
+const LEASE_FIELDS: Record<string, Check> = {
+  holder: (v) => typeof v === 'string' && v.length > 0,
+  token: (v) => isInt(v) && (v as number) > 0,
+  acquiredAt: isNumber,
+  expiresAt: isNumber,
+  watchdogPid: optional(isInt),
+  rearm: optional((v) => typeof v === 'boolean'),
+};
+
+const STATE_FIELDS: Record<string, Check> = {
+  format: oneOf('gitfence/writelock@1'),
+  state: oneOf('locked', 'unlocked'),
+  mode: optional(oneOf('immutable', 'chmod')),
+  flag: optional(oneOf('i', 'uchg', 'schg')),
+  lockedAt: optional(isNumber),
+  updatedAt: isNumber,
+  by: (v) => typeof v === 'string',
+  modes: optional(
+    (v) => typeof v === 'object' && v !== null && Object.values(v).every((bits) => isInt(bits)),
+  ),
+  lease: (v) => v === null || (typeof v === 'object' && firstBadField(v, LEASE_FIELDS) === null),
+  lastToken: (v) => isInt(v) && (v as number) >= 0,
+};
+
+function firstBadField(value: object, fields: Record<string, Check>): string | null {
+  const record = value as Record<string, unknown>;
+  for (const [key, check] of Object.entries(fields)) if (!check(record[key])) return key;
+  return null;
+}
 
 export function initialState(now: number): WriteLockState {
   return {
@@ -70,17 +110,19 @@ export function parseState(text: string, file: string): WriteLockState {
       { cause: error },
     );
   }
-  const parsed = StateSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const bad =
+    typeof json === 'object' && json !== null ? firstBadField(json, STATE_FIELDS) : '(root)';
+  if (bad !== null) {
     throw new GitfenceError('CONFIG_INVALID', 'the write-lock record is malformed', {
-      where: `${file} › ${issue?.path.join('.') ?? ''}`,
+      where: `${file} › ${bad}`,
       expected: 'a gitfence/writelock@1 record',
-      got: issue?.message ?? 'something else',
+      got: JSON.stringify((json as Record<string, unknown> | null)?.[bad] ?? json)?.slice(0, 60),
       hint: 'run `git-write-lock unlock` (as the human) to reset it, then lock again',
     });
   }
-  return parsed.data;
+  const state = json as WriteLockState;
+  if (state.lease) state.lease.rearm ??= false;
+  return state;
 }
 
 /** null when there is no record yet (never locked: the default is unlocked). */
