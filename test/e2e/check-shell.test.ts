@@ -1,7 +1,7 @@
 /** `gitfence check-shell` through the built CLI, in throwaway repositories. */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
+import { CLI, createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
 
 let sandbox: Sandbox;
 let repo: string;
@@ -91,6 +91,16 @@ describe('gitfence check-shell', () => {
     ]);
     expect(result.code).toBe(42);
     expect(result.stderr).toMatch(/\[git nuke\]/);
+  });
+
+  it('shows the loud alert on a terminal only (real pseudo-terminal)', () => {
+    const cli = `'${process.execPath}' '${CLI}' check-shell -- 'sudo git checkout -- .'`;
+    const tty = sandbox.run('script', ['-qec', cli, '/dev/null'], { cwd: repo });
+    expect(tty.code).toBe(42);
+    expect(tty.stdout).toMatch(/gitfence BLOCKED THIS COMMAND/);
+    expect(tty.stdout).toMatch(/git checkout -- \. \(via sudo\)/);
+    const piped = sandbox.gitfence(repo, ['check-shell', '--', 'sudo git checkout -- .']);
+    expect(piped.stderr).not.toMatch(/BLOCKED/);
   });
 
   it('reports usage errors with exit 2', () => {

@@ -10,6 +10,7 @@ import {
   type ShellDecision,
 } from '../../agents/decide-shell.js';
 import { GitfenceError } from '../../errors.js';
+import { colorEnabled } from '../../render/color-enabled.js';
 import { renderDenialLine } from '../../render/denial.js';
 import type { CliContext, Command } from '../context.js';
 
@@ -146,8 +147,16 @@ export const command: Command = {
     });
     if (args.json) context.stdout.write(`${renderShellJson(result)}\n`);
     else context.stdout.write(`${renderShellSummary(result)}\n`);
-    for (const denial of shellDenials(result)) {
+    const denials = shellDenials(result);
+    for (const denial of denials) {
       context.stderr.write(`${renderDenialLine(denial.decision)} [${denial.label}]\n`);
+    }
+    const first = denials[0];
+    if (first && !args.json && context.stderr.isTTY) {
+      // A person at a terminal gets the loud banner for the first denial; agents read the lines above.
+      const { renderAlert } = await import('../../render/alert.js');
+      const color = colorEnabled(context.env, true);
+      context.stderr.write(`${renderAlert(first.decision, { color, command: first.label })}\n`);
     }
     return result.outcome === 'deny' ? 'denied' : 'ok';
   },
