@@ -5,7 +5,8 @@
  */
 import { isGitfenceError } from '../errors.js';
 import { BUILTIN_IDS, failClosedDecision } from '../evaluate/decision.js';
-import { evaluate } from '../evaluate/evaluate.js';
+// The git evaluator alone: evaluate.ts would also load the push/patch evaluators and micromatch (~35 ms).
+import { evaluateGit } from '../evaluate/git.js';
 import type { CompiledPolicy, Decision, GitRequest } from '../evaluate/types.js';
 import { gatherFacts } from '../facts/gather.js';
 import { parseInvocation } from '../git/parse.js';
@@ -114,7 +115,7 @@ export async function decide(input: DecideInput): Promise<Decided> {
       facts: { ...gathered.facts, tty: input.tty },
     };
     return {
-      decision: evaluate(gathered.policy, request),
+      decision: evaluateGit(gathered.policy, request),
       policy: gathered.policy,
       repo: gathered.repo,
     };

@@ -6,7 +6,6 @@ import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { gitfenceHomeFrom, homePaths } from '../../repo/state-paths.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
-import { runShimExec } from '../../shim/exec.js';
 import { installShim, uninstallShim } from '../../shim/install.js';
 import { cliEntry, nodeBinary } from '../../shim/paths.js';
 import { resolveRealGit } from '../../shim/resolve-git.js';
@@ -158,6 +157,8 @@ async function runExec(context: CliContext, args: string[]): Promise<CommandResu
       });
     }
   }
+  // Loaded on demand: the delegated path should pay only for its own modules.
+  const { runShimExec } = await import('../../shim/exec.js');
   return runShimExec(context, realGit, argv);
 }
 
