@@ -189,6 +189,18 @@ export async function applyPatch(options: ApplyOptions): Promise<ApplyReport> {
         : await apply(mode === 'clean' ? ['--index'] : ['--3way', '--index']);
     if (real.code !== 0) {
       await restoreSnapshot(git, snapshot, { worktree: touchesWorktree });
+      if (
+        /index\.lock|Operation not permitted|Permission denied|Read-only file system/.test(
+          real.stderr,
+        )
+      ) {
+        throw new GitfenceError('IO', 'cannot write to .git, so nothing was applied', {
+          where: repo.gitDir,
+          expected: 'a writable .git (index, objects)',
+          got: real.stderr.trim().split('\n').slice(-1)[0] ?? '',
+          hint: 'if .git is write-locked, open the window with `git-write-lock unlock-for-push --holder NAME`, apply, then `git-write-lock relock`',
+        });
+      }
       report.problems = problemsFromApplyErrors(real.stderr, files);
       return report;
     }

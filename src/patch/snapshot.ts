@@ -96,12 +96,48 @@ export async function takeSnapshot(
   };
 }
 
+/** Nothing to put back: the index entries and working-tree files are still as snapshotted (also when `.git` could not be written). */
+async function unchangedSince(
+  git: GitRunner,
+  snapshot: PathSnapshot,
+  env: Record<string, string>,
+): Promise<boolean> {
+  const listed = await git.run(
+    ['ls-files', '-s', '-z', '--', ...snapshot.paths.map((p) => `:(top,literal)${p}`)],
+    {
+      cwd: snapshot.cwd,
+      env,
+    },
+  );
+  if (listed.code !== 0) return false;
+  const now = listed.stdout.split('\0').filter(Boolean);
+  if (
+    now.length !== snapshot.indexEntries.length ||
+    now.some((line, i) => line !== snapshot.indexEntries[i])
+  )
+    return false;
+  for (const [path, before] of snapshot.worktree) {
+    const after = await stateOf(join(snapshot.cwd, path));
+    if (after.kind !== before.kind) return false;
+    if (after.kind === 'symlink' && before.kind === 'symlink' && after.target !== before.target)
+      return false;
+    if (
+      after.kind === 'file' &&
+      before.kind === 'file' &&
+      (after.mode !== before.mode || !after.data.equals(before.data))
+    )
+      return false;
+  }
+  return true;
+}
+
 /** Put the index entries and working-tree files back exactly; `worktree: false` restores only the index. */
 export async function restoreSnapshot(
   git: GitRunner,
   snapshot: PathSnapshot,
   options: { worktree: boolean; env?: Record<string, string> } = { worktree: true },
 ): Promise<void> {
+  if (await unchangedSince(git, snapshot, options.env ?? {})) return;
   const removal = snapshot.paths.map((p) => `0 ${ZERO}\t${p}`);
   const input = `${[...removal, ...snapshot.indexEntries].join('\0')}\0`;
   const result = await git.run(['update-index', '-z', '--index-info'], {

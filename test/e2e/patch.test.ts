@@ -671,6 +671,45 @@ describe('apply-patch', () => {
     expect(status).not.toContain('src/a/');
   });
 
+  it('works with the .git write-lock: save while locked, apply --commit inside the unlock-for-push window', () => {
+    const repo = makeBase();
+    agentAEdits(repo);
+    const writeLock = (...args: string[]) =>
+      sb.run(process.execPath, [join(PROJECT_ROOT, 'bin/git-write-lock.js'), ...args], {
+        cwd: repo,
+      });
+    must(writeLock('lock'));
+    try {
+      const mode = must(writeLock('status')).stdout.trim();
+      const saved = gf(repo, ['save-patch', '--json'].concat(['--path', 'src/a/**']), {
+        LLM_AGENT_NAME: 'A',
+      });
+      expect(saved.stderr).toBe('');
+      expect(saved.code).toBe(0);
+      const patch = JSON.parse(saved.stdout).patch as string;
+      const before = [indexHash(repo), hashTree(repo)];
+      if (mode === 'locked (immutable)') {
+        // root ignores chmod, so only the immutable lock really stops a write here
+        const locked = gf(repo, ['apply-patch', patch, '--commit']);
+        expect(locked.code).toBe(1);
+        expect(locked.stderr).toContain('cannot write to .git, so nothing was applied');
+        expect(locked.stderr).toContain('unlock-for-push');
+        expect([indexHash(repo), hashTree(repo)]).toEqual(before);
+      }
+      must(writeLock('unlock-for-push', '--holder', 'orchestrator', '--ttl', '120'));
+      const applied = gf(repo, ['apply-patch', patch, '--commit']);
+      expect(applied.stderr).toBe('');
+      expect(applied.code).toBe(0);
+      must(writeLock('relock', '--holder', 'orchestrator'));
+      expect(must(sb.git(repo, 'log', '-1', '--format=%s')).stdout).toBe(
+        "Apply A's patch: src/a/**\n",
+      );
+      expect(must(sb.git(repo, 'status', '--porcelain')).stdout).not.toContain('src/a/');
+    } finally {
+      writeLock('unlock');
+    }
+  });
+
   it('a commit a hook rejects is rolled back to the exact prior state', () => {
     const { repo, base, patch } = savedPatchOfA();
     const clone = cloneAt(repo, base, 'orchestrator');
