@@ -2,8 +2,6 @@
  * The pre-push decision, pure: ref updates, added lines, file sizes, scopes and custom-check
  * results all arrive as data; the edge (src/hooks/pre-push.ts) gathers them.
  */
-import micromatch from 'micromatch';
-import { matchesGlob } from '../scopes/overlap.js';
 import { parseSize } from '../util/units.js';
 import { combineDecisions, evaluateChecks, type CheckOutcome } from './checks.js';
 import type {
@@ -18,6 +16,39 @@ import type {
 
 export type { CheckOutcome };
 
+/** How path globs are matched; the edge passes the lock-scope matcher (micromatch) when agents push. */
+export interface PushEvaluationOptions {
+  matchGlob?: (path: string, glob: string) => boolean;
+}
+
+const globCache = new Map<string, RegExp>();
+
+/**
+ * Branch and fallback path globs without loading micromatch on every push: `**` any run of
+ * characters, `*` and `?` within one `/` segment, everything else literal.
+ */
+export function simpleGlobMatch(text: string, glob: string): boolean {
+  let regex = globCache.get(glob);
+  if (!regex) {
+    let source = '';
+    for (let i = 0; i < glob.length; i++) {
+      const ch = glob[i]!;
+      if (ch === '*' && glob[i + 1] === '*') {
+        i++;
+        if (glob[i + 1] === '/') {
+          i++;
+          source += '(?:.*/)?';
+        } else source += '.*';
+      } else if (ch === '*') source += '[^/]*';
+      else if (ch === '?') source += '[^/]';
+      else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    }
+    regex = new RegExp(`^${source}$`);
+    globCache.set(glob, regex);
+  }
+  return regex.test(text);
+}
+
 export const ZERO_SHA_PATTERN = /^0+$/;
 
 /** A push request plus the custom checks' results (run at the edge, judged here). */
@@ -27,6 +58,7 @@ export type PushEvaluationRequest = PushRequest & { checks?: CheckOutcome[] };
 export const BUILTIN_LINE_GUARDS = [
   {
     id: 'push/conflict-marker',
+    first: '<>|',
     // `=======` alone is a Markdown/RST underline too; the outer markers are unambiguous.
     pattern: /^(<{7}|>{7}|\|{7})(\s|$)/,
     reason: 'a merge conflict marker is being pushed: the conflict was never resolved',
@@ -34,6 +66,8 @@ export const BUILTIN_LINE_GUARDS = [
   },
   {
     id: 'push/private-key',
+    // anywhere in the line: keys get pasted into strings and comments
+    first: null,
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/,
     reason: 'a private key is being pushed: anyone who can read the remote can use it',
     instead:
@@ -80,7 +114,7 @@ function refUpdateFindings(policy: CompiledPolicy, updates: PushRefUpdate[], fou
     const branch = branchOf(update.remoteRef);
     const tag = tagOf(update.remoteRef);
     const deleting = isZero(update.localSha);
-    if (branch !== null && push.protectedBranches.some((glob) => micromatch.isMatch(branch, glob)))
+    if (branch !== null && push.protectedBranches.some((glob) => simpleGlobMatch(branch, glob)))
       protectedHits.push(
         `${deleting ? 'delete' : isZero(update.remoteSha) ? 'create' : 'update'} ${branch}`,
       );
@@ -143,7 +177,13 @@ function lineFindings(policy: CompiledPolicy, request: PushRequest, found: Findi
   const where = (line: { path: string; commit?: string }) =>
     `${line.path}${line.commit ? ` in ${line.commit.slice(0, 7)}` : ''}`;
   for (const guard of BUILTIN_LINE_GUARDS) {
-    const hits = request.addedLines.filter((l) => guard.pattern.test(l.line)).map(where);
+    const hits = request.addedLines
+      .filter(
+        (l) =>
+          (guard.first === null || guard.first.includes(l.line.charAt(0))) &&
+          guard.pattern.test(l.line),
+      )
+      .map(where);
     found.add(
       'deny',
       {
@@ -217,7 +257,12 @@ function sizeFindings(policy: CompiledPolicy, request: PushRequest, found: Findi
   );
 }
 
-function scopeFindings(policy: CompiledPolicy, request: PushRequest, found: Findings) {
+function scopeFindings(
+  policy: CompiledPolicy,
+  request: PushRequest,
+  found: Findings,
+  matchesGlob: (path: string, glob: string) => boolean,
+) {
   const mode = policy.settings.push.outOfScope;
   if (request.agent === null || mode === 'off') return;
   const agent = request.agent;
@@ -244,12 +289,16 @@ function scopeFindings(policy: CompiledPolicy, request: PushRequest, found: Find
   );
 }
 
-export function evaluatePush(policy: CompiledPolicy, request: PushEvaluationRequest): Decision {
+export function evaluatePush(
+  policy: CompiledPolicy,
+  request: PushEvaluationRequest,
+  options: PushEvaluationOptions = {},
+): Decision {
   const found = new Findings();
   refUpdateFindings(policy, request.updates, found);
   lineFindings(policy, request, found);
   sizeFindings(policy, request, found);
-  scopeFindings(policy, request, found);
+  scopeFindings(policy, request, found, options.matchGlob ?? simpleGlobMatch);
   const denied = found.matches.some((m) => m.outcome === 'deny');
   return combineDecisions(
     {

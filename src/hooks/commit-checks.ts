@@ -40,7 +40,9 @@ export async function evaluateCommitChecks(input: {
       agent,
       commits: [],
       files,
-      diff: parsed.diff,
+      get diff() {
+        return parsed.diff;
+      },
       addedLines: parsed.addedLines,
     },
     () => loadCheckModule(statePaths(repo.stateDir).compiledModule),

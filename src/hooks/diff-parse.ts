@@ -35,6 +35,8 @@ export const PATCH_FLAGS = [
   '--raw',
   '--no-abbrev',
   '-p',
+  // Added lines are all the checks need; no context keeps git's output (and our parsing) small.
+  '-U0',
 ];
 
 const ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13 };
@@ -61,68 +63,135 @@ export function unquotePath(text: string): string {
 
 const ZERO = /^0+$/;
 
-export function parsePatchLog(text: string): ParsedChange {
-  const commits: ParsedCommit[] = [];
-  const files = new Map<string, ParsedFile>();
-  const addedLines: ParsedChange['addedLines'] = [];
-  const diffParts: string[] = [];
-  let commit: string | undefined;
-  let currentPath: string | null = null;
-  let inHeader = false;
-  let diffStart = -1;
+const PLUS = 43; // '+'
+const COLON = 58; // ':'
+const NUL = 0;
+const D = 100; // 'd'
+const AT = 64; // '@'
 
-  const lines = text.split('\n');
-  const flushDiff = (end: number) => {
-    if (diffStart >= 0) diffParts.push(lines.slice(diffStart, end).join('\n'));
-    diffStart = -1;
-  };
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
-    if (line.startsWith('\0')) {
-      flushDiff(index);
-      const [sha = '', author = '', ...subject] = line.slice(1).split('\t');
-      commit = sha;
-      commits.push({ sha, author, subject: subject.join('\t') });
-      currentPath = null;
-      inHeader = false;
-      continue;
+/**
+ * An incremental parser: feed it git's output as it arrives (so parsing overlaps git's diffing),
+ * one pass with indexOf where only the lines that matter become strings (headers, raw lines, added
+ * lines); context and removed lines are skipped by their first byte. The unified diff is rebuilt
+ * from the kept text only when a custom check reads it.
+ */
+export class PatchLogParser {
+  private readonly commits: ParsedCommit[] = [];
+  private readonly files = new Map<string, ParsedFile>();
+  private readonly addedLines: ParsedChange['addedLines'] = [];
+  private readonly pieces: string[] = [];
+  private commit: string | undefined;
+  private currentPath: string | null = null;
+  private inHeader = false;
+  private inDiff = false;
+  private carry = '';
+
+  /** `onBlob` hears each new blob id as its raw line arrives (to look sizes up while git runs). */
+  constructor(private readonly onBlob?: (blob: string) => void) {}
+
+  push(chunk: string): void {
+    const text = this.carry + chunk;
+    const last = text.lastIndexOf('\n');
+    if (last < 0) {
+      this.carry = text;
+      return;
     }
-    if (line.startsWith('diff --git ')) {
-      if (diffStart < 0) diffStart = index;
-      inHeader = true;
-      currentPath = null;
-      continue;
+    this.carry = text.slice(last + 1);
+    const complete = text.slice(0, last + 1);
+    this.pieces.push(complete);
+    this.scan(complete);
+  }
+
+  end(): ParsedChange {
+    if (this.carry !== '') {
+      const rest = `${this.carry}\n`;
+      this.carry = '';
+      this.pieces.push(rest);
+      this.scan(rest);
     }
-    if (diffStart < 0) {
-      // Before any patch of this commit: the raw lines.
-      if (line.startsWith(':')) {
-        const tab = line.indexOf('\t');
-        const fields = line.slice(1, tab).split(' ');
-        const path = unquotePath(line.slice(tab + 1));
-        const blob = fields[3] ?? '';
-        const status = (fields[4] ?? 'M').charAt(0);
-        const entry = files.get(path) ?? { path, status, blobs: [] };
-        // Newest first in git log: the first status seen is the latest.
-        if (!files.has(path)) files.set(path, entry);
-        if (!ZERO.test(blob) && !entry.blobs.includes(blob)) entry.blobs.push(blob);
+    let diff: string | undefined;
+    const pieces = this.pieces;
+    return {
+      commits: this.commits,
+      files: [...this.files.values()],
+      addedLines: this.addedLines,
+      get diff() {
+        diff ??= extractDiff(pieces.join(''));
+        return diff;
+      },
+    };
+  }
+
+  private scan(text: string): void {
+    let pos = 0;
+    const length = text.length;
+    while (pos < length) {
+      let next = text.indexOf('\n', pos);
+      if (next < 0) next = length;
+      const first = text.charCodeAt(pos);
+      if (first === NUL) {
+        const [sha = '', author = '', ...subject] = text.slice(pos + 1, next).split('\t');
+        this.commit = sha;
+        this.commits.push({ sha, author, subject: subject.join('\t') });
+        this.currentPath = null;
+        this.inHeader = false;
+        this.inDiff = false;
+      } else if (first === D && text.startsWith('diff --git ', pos)) {
+        this.inDiff = true;
+        this.inHeader = true;
+        this.currentPath = null;
+      } else if (!this.inDiff) {
+        // Before any patch of this commit: the raw lines.
+        if (first === COLON) this.rawLine(text.slice(pos, next));
+      } else if (this.inHeader) {
+        if (first === PLUS && text.startsWith('+++ ', pos)) {
+          const target = text.slice(pos + 4, next);
+          this.currentPath =
+            target === '/dev/null' ? null : unquotePath(target).replace(/^b\//, '');
+        } else if (first === AT && text.startsWith('@@', pos)) this.inHeader = false;
+      } else if (first === PLUS && this.currentPath !== null) {
+        const line = text.slice(pos + 1, next);
+        this.addedLines.push(
+          this.commit === undefined
+            ? { path: this.currentPath, line }
+            : { path: this.currentPath, line, commit: this.commit },
+        );
       }
-      continue;
-    }
-    if (inHeader) {
-      if (line.startsWith('+++ ')) {
-        const target = line.slice(4);
-        currentPath = target === '/dev/null' ? null : unquotePath(target).replace(/^b\//, '');
-      } else if (line.startsWith('@@')) inHeader = false;
-      continue;
-    }
-    if (line.startsWith('+') && currentPath !== null) {
-      addedLines.push(
-        commit === undefined
-          ? { path: currentPath, line: line.slice(1) }
-          : { path: currentPath, line: line.slice(1), commit },
-      );
+      pos = next + 1;
     }
   }
-  flushDiff(lines.length);
-  return { commits, files: [...files.values()], addedLines, diff: diffParts.join('\n') };
+
+  private rawLine(line: string): void {
+    const tab = line.indexOf('\t');
+    const fields = line.slice(1, tab).split(' ');
+    const path = unquotePath(line.slice(tab + 1));
+    const blob = fields[3] ?? '';
+    const status = (fields[4] ?? 'M').charAt(0);
+    let entry = this.files.get(path);
+    // Newest first in git log: the first status seen is the latest.
+    if (!entry) this.files.set(path, (entry = { path, status, blobs: [] }));
+    if (!ZERO.test(blob) && !entry.blobs.includes(blob)) {
+      entry.blobs.push(blob);
+      this.onBlob?.(blob);
+    }
+  }
+}
+
+/** The `diff --git` sections of a log or diff output, without commit headers and raw lines. */
+export function extractDiff(text: string): string {
+  const out: string[] = [];
+  let inDiff = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('\0')) inDiff = false;
+    else if (line.startsWith('diff --git ')) inDiff = true;
+    if (inDiff) out.push(line);
+  }
+  while (out.length > 0 && out[out.length - 1] === '') out.pop();
+  return out.join('\n');
+}
+
+export function parsePatchLog(text: string): ParsedChange {
+  const parser = new PatchLogParser();
+  parser.push(text);
+  return parser.end();
 }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CliContext, CommandResult } from '../cli/context.js';
 import { GitfenceError } from '../errors.js';
 import { evaluatePush } from '../evaluate/push.js';
-import { createRealGitRunner } from '../facts/real-git.js';
+import { createRealGitRunner, realGitEnv } from '../facts/real-git.js';
 import { loadPolicyFor } from '../facts/policy.js';
 import { colorEnabled, colors } from '../render/color.js';
 import { discoverRepo } from '../repo/discover.js';
@@ -56,6 +56,15 @@ export async function run(context: CliContext): Promise<CommandResult> {
   const remote = { name, url };
   const home = context.env.HOME || homedir();
   const git = createRealGitRunner(context.env, home);
+  // git log is the long pole: it starts first and runs while everything else is gathered.
+  const input = await readAll(context.stdin);
+  const parsedUpdates = parsePrePushInput(input);
+  const changeReady = gatherPushedChange(parsedUpdates, remote, {
+    real: realGitEnv(context.env, home),
+    cwd: context.cwd,
+  });
+  // Settled early so a refusal below never leaves it unhandled.
+  changeReady.catch(() => {});
   const repo = await discoverRepo(context.cwd, git);
   if (!repo) {
     throw new GitfenceError('NOT_A_REPOSITORY', 'the pre-push hook ran outside a repository', {
@@ -64,17 +73,16 @@ export async function run(context: CliContext): Promise<CommandResult> {
     });
   }
   const cwd = repo.topLevel ?? context.cwd;
-  const input = await readAll(context.stdin);
-  const [{ policy }, updates] = await Promise.all([
+  const [{ policy }, updates, change] = await Promise.all([
     loadPolicyFor(repo, context.env, home),
-    gatherFastForward(parsePrePushInput(input), git, cwd),
+    gatherFastForward(parsedUpdates, git, cwd),
+    changeReady,
   ]);
-  const change = await gatherPushedChange(updates, remote, git, cwd);
   const agent = agentFrom(undefined, context.env);
-  const leases =
-    agent && policy.settings.push.outOfScope !== 'off'
-      ? await readActiveLeases(repo.stateDir, context.now())
-      : undefined;
+  const scoped = agent !== null && policy.settings.push.outOfScope !== 'off';
+  const leases = scoped ? await readActiveLeases(repo.stateDir, context.now()) : undefined;
+  // The lock-scope glob semantics (micromatch), loaded only when an agent's paths are checked.
+  const matchGlob = scoped ? (await import('../scopes/overlap.js')).matchesGlob : undefined;
   const files = filesWithSizes(change);
   const checks = await runCustomChecks(
     policy,
@@ -84,23 +92,29 @@ export async function run(context: CliContext): Promise<CommandResult> {
       agent,
       commits: change.commits,
       files,
-      diff: change.diff,
+      get diff() {
+        return change.diff;
+      },
       addedLines: change.addedLines,
       remote,
       refs: updates,
     },
     () => loadCheckModule(statePaths(repo.stateDir).compiledModule),
   );
-  const decision = evaluatePush(policy, {
-    kind: 'push',
-    agent,
-    remote,
-    updates,
-    files,
-    addedLines: change.addedLines,
-    facts: leases ? { leases, repoRoot: cwd } : { repoRoot: cwd },
-    checks,
-  });
+  const decision = evaluatePush(
+    policy,
+    {
+      kind: 'push',
+      agent,
+      remote,
+      updates,
+      files,
+      addedLines: change.addedLines,
+      facts: leases ? { leases, repoRoot: cwd } : { repoRoot: cwd },
+      checks,
+    },
+    matchGlob ? { matchGlob } : {},
+  );
   const summary: HookSummaryInput = {
     stage: 'push',
     decision,

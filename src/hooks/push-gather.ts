@@ -2,10 +2,12 @@
  * The pre-push edge: git's pre-push protocol on stdin → a PushRequest (ancestry, touched files with
  * sizes, added lines), with one `git log --raw -p` over the commits the remote does not have.
  */
+import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { GitfenceError } from '../errors.js';
 import type { PushRefUpdate } from '../evaluate/types.js';
 import type { GitRunner } from '../util/git-runner.js';
-import { LOG_FORMAT, PATCH_FLAGS, parsePatchLog, type ParsedChange } from './diff-parse.js';
+import { LOG_FORMAT, PATCH_FLAGS, PatchLogParser, type ParsedChange } from './diff-parse.js';
 
 const ZERO = /^0+$/;
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -75,16 +77,92 @@ export interface GatheredChange extends ParsedChange {
   sizes: Map<string, number>;
 }
 
-/** One log walk plus one batch size lookup. */
+/** The real git to stream from (never the shim): see `realGitEnv`. */
+export interface StreamingGit {
+  gitPath: string;
+  env: Record<string, string | undefined>;
+}
+
+function spawnEnv(real: StreamingGit): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(real.env)) if (value !== undefined) env[key] = value;
+  return env;
+}
+
+/** `git cat-file --batch-check` kept open: blob ids go in as they are found, sizes come out. */
+function startSizeLookup(real: StreamingGit, cwd: string) {
+  const child = spawn(real.gitPath, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], {
+    cwd,
+    env: spawnEnv(real),
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  const out: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  // cat-file may exit early (a bad repository); the log's own failure reports that.
+  child.stdin.on('error', () => {});
+  const done = new Promise<Map<string, number>>((resolve) => {
+    child.on('error', () => resolve(new Map()));
+    child.on('close', () => {
+      const sizes = new Map<string, number>();
+      for (const line of Buffer.concat(out).toString('utf8').split('\n')) {
+        const [sha, size] = line.split(' ');
+        if (sha && size && /^\d+$/.test(size)) sizes.set(sha, Number(size));
+      }
+      resolve(sizes);
+    });
+  });
+  return {
+    add: (blob: string) => {
+      child.stdin.write(`${blob}\n`);
+    },
+    finish: () => {
+      child.stdin.end();
+      return done;
+    },
+  };
+}
+
+/** Run git and parse its stdout as it arrives, so parsing overlaps git's own diffing. */
+export function streamPatchLog(
+  real: StreamingGit,
+  args: string[],
+  cwd: string,
+  onBlob?: (blob: string) => void,
+): Promise<{ code: number; stderr: string; change: ParsedChange }> {
+  return new Promise((done, fail) => {
+    const child = spawn(real.gitPath, args, {
+      cwd,
+      env: spawnEnv(real),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const parser = new PatchLogParser(onBlob);
+    const decoder = new StringDecoder('utf8');
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => parser.push(decoder.write(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      parser.push(decoder.end());
+      done({
+        code: code ?? 1,
+        stderr: Buffer.concat(err).toString('utf8'),
+        change: parser.end(),
+      });
+    });
+  });
+}
+
+/** One streamed log walk; blob sizes are looked up alongside by one `cat-file --batch-check`. */
 export async function gatherPushedChange(
   updates: PushRefUpdate[],
   remote: { name: string; url: string },
-  git: GitRunner,
-  cwd: string,
+  edge: { real: StreamingGit; cwd: string },
 ): Promise<GatheredChange> {
   const range = pushRangeArgs(updates, remote);
   if (!range) return { commits: [], files: [], addedLines: [], diff: '', sizes: new Map() };
-  const log = await git.run(
+  const sizes = startSizeLookup(edge.real, edge.cwd);
+  const log = await streamPatchLog(
+    edge.real,
     [
       '-c',
       'core.quotePath=false',
@@ -95,8 +173,10 @@ export async function gatherPushedChange(
       ...range,
       '--',
     ],
-    { cwd },
+    edge.cwd,
+    sizes.add,
   );
+  const found = await sizes.finish();
   if (log.code !== 0) {
     throw new GitfenceError('GIT_FAILED', 'cannot list the commits being pushed', {
       where: `git log ${range.join(' ')}`,
@@ -104,8 +184,10 @@ export async function gatherPushedChange(
       hint: 'check the repository with `git fsck`; the push was refused',
     });
   }
-  const parsed = parsePatchLog(log.stdout);
-  return { ...parsed, sizes: await gatherBlobSizes(parsed, git, cwd) };
+  // Not spread: `diff` is a lazy getter, built only when a custom check reads it.
+  const change = log.change as GatheredChange;
+  change.sizes = found;
+  return change;
 }
 
 /** Sizes of every blob the change carries, in one `git cat-file --batch-check`. */
