@@ -5,6 +5,8 @@
 import { existsSync, readFileSync, statSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRealGitRunner } from '../../src/facts/real-git.js';
+import { inspectGitHooks } from '../../src/install/git-hooks.js';
 import { createSandbox, must, PROJECT_ROOT, type Sandbox } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
@@ -102,6 +104,58 @@ describe('gitfence init in a plain repository (no package.json, no node_modules)
   });
 });
 
+/** Drive `gitfence init` through a real pseudo-terminal: answer the prompt with `answer`. */
+const PTY_DRIVER = `
+import os, pty, sys, time, select
+answer = sys.argv[1].encode()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+out = b''
+sent = False
+deadline = time.time() + 30
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+        if not sent and b'default 1]: ' in out:
+            os.write(fd, answer + b'\\r')
+            sent = True
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode('utf8', 'replace'))
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+
+describe('init on a terminal', () => {
+  it('asks for the preset and writes the one chosen', () => {
+    const repo = sb.makeRepo('tty');
+    const result = sb.run(
+      'python3',
+      [
+        '-c',
+        PTY_DRIVER,
+        'precise',
+        process.execPath,
+        join(PROJECT_ROOT, 'bin/gitfence.js'),
+        'init',
+      ],
+      { cwd: repo },
+    );
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain('Which preset should this repository extend?');
+    expect(result.stdout).toContain('extends precise');
+    expect(readFileSync(join(repo, 'gitfence.policy.ts'), 'utf8')).toContain(
+      'extends: [presets.precise]',
+    );
+  });
+});
+
 describe('init keeps what was there', () => {
   it('keeps an existing husky setup: its own script lines still run, after gitfence', () => {
     const repo = sb.makeRepo('husky-existing', {
@@ -193,6 +247,23 @@ describe('linked worktrees', () => {
     const ok = sb.git(wt, 'push', 'origin', 'wt-branch');
     expect(ok.code, ok.stderr).toBe(0);
     expect(sb.git(remote, 'rev-parse', 'wt-branch').code).toBe(0);
+  });
+
+  it('inspectGitHooks tells when a relative hooks path (husky run again by `prepare`) leaves a worktree bare', async () => {
+    const repo = sb.makeRepo('wt-inspect');
+    must(sb.gitfence(repo, ['init', '--yes']));
+    const wt = join(sb.root, 'wt-inspect-linked');
+    must(sb.git(repo, 'worktree', 'add', '-q', '-b', 'inspect', wt));
+    const git = createRealGitRunner(sb.env, sb.home);
+    expect(await inspectGitHooks(wt, git)).toEqual([]);
+    // What `npm install` does through the prepare script: husky sets the relative path again.
+    must(sb.git(repo, 'config', 'core.hooksPath', '.husky/_'));
+    expect(await inspectGitHooks(repo, git)).toEqual([]);
+    const problems = await inspectGitHooks(wt, git);
+    expect(problems.join('\n')).toContain(`${join(wt, '.husky/_/pre-push')} is missing`);
+    // Running init again repairs it.
+    must(sb.gitfence(repo, ['init']));
+    expect(await inspectGitHooks(wt, git)).toEqual([]);
   });
 });
 
