@@ -102,8 +102,8 @@ const baseline = (ctx) => [
   ],
 ];
 
-// The four git calls save-patch makes (base, listing, private scope index, diff), as a sum of
-// commands: what the approach costs over the baseline once node's start-up is set aside.
+// The three git calls save-patch makes (listing, private scope index, diff; HEAD is read from the
+// ref files), as a sum of commands: what the approach costs over the baseline once node's start-up is set aside.
 function gitWork(ctx) {
   const spec = `:(top,glob)${SCOPE}`;
   const work = join(ctx.dir, 'git-work');
@@ -134,11 +134,6 @@ function gitWork(ctx) {
     .map((r) => r.slice(2));
   const opts = { cwd: ctx.repo, env, stdio: ['pipe', 'pipe', 'pipe'] };
   return [
-    [
-      'git',
-      ['rev-parse', 'HEAD^{commit}', '--abbrev-ref', 'HEAD'],
-      { cwd: ctx.repo, env: ctx.env },
-    ],
     [
       'git',
       ['ls-files', '-z', '-t', '-s', '-c', '-m', '-d', '-o', '--exclude-standard', '--', spec],

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { GitfenceError } from '../errors.js';
 import type { RepoInfo } from '../repo/discover.js';
 import type { GitRunner } from '../util/git-runner.js';
+import { readHeadFromFiles } from './head.js';
 import { parsePatch, type PatchFile } from './parse.js';
 import { pathInScopes, pathspecsFor } from './scope-match.js';
 
@@ -84,18 +85,8 @@ export async function gatherScopedPatch(options: GatherOptions): Promise<ScopedP
       hint: 'run save-patch inside the working tree whose changes you want to save',
     });
   }
-  // one call for the base and the branch: `<sha>\n<branch or HEAD>\n`
-  const head = await git.run(['rev-parse', 'HEAD^{commit}', '--abbrev-ref', 'HEAD'], {
-    cwd,
-  });
-  const [base, abbrev] = head.stdout.split('\n');
-  if (head.code !== 0 || !base || !/^[0-9a-f]{40,64}$/.test(base)) {
-    throw new GitfenceError('USAGE', 'the repository has no commit yet, so a patch has no base', {
-      where: cwd,
-      hint: 'make a first commit, then save the patch',
-    });
-  }
-  const branch = abbrev && abbrev !== 'HEAD' ? abbrev : null;
+  const { base, branch } =
+    (await readHeadFromFiles(repo.gitDir, repo.commonDir)) ?? (await readHead(git, cwd));
 
   const specs = pathspecsFor(scopes);
   // One read-only listing against the real index: the scope's entries (H), and what differs in the
@@ -159,6 +150,22 @@ export async function gatherScopedPatch(options: GatherOptions): Promise<ScopedP
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+/** `<sha>\n<branch or HEAD>\n` from one rev-parse; no commit yet is a usage error. */
+async function readHead(
+  git: GitRunner,
+  cwd: string,
+): Promise<{ base: string; branch: string | null }> {
+  const head = await git.run(['rev-parse', 'HEAD^{commit}', '--abbrev-ref', 'HEAD'], { cwd });
+  const [base, abbrev] = head.stdout.split('\n');
+  if (head.code !== 0 || !base || !/^[0-9a-f]{40,64}$/.test(base)) {
+    throw new GitfenceError('USAGE', 'the repository has no commit yet, so a patch has no base', {
+      where: cwd,
+      hint: 'make a first commit, then save the patch',
+    });
+  }
+  return { base, branch: abbrev && abbrev !== 'HEAD' ? abbrev : null };
 }
 
 interface Listing {
