@@ -15,6 +15,7 @@ import { discoverRepo } from '../repo/discover.js';
 import { statePaths } from '../repo/state-paths.js';
 import { readActiveLeases } from '../scopes/facts.js';
 import { agentFrom } from '../scopes/settings.js';
+import { recordHookDecision } from './audit.js';
 import { loadCheckModule, runCustomChecks } from './custom-checks.js';
 import {
   filesWithSizes,
@@ -127,6 +128,22 @@ export async function run(context: CliContext): Promise<CommandResult> {
       addedLines: change.addedLines.length,
     },
   };
+  recordHookDecision({
+    policy,
+    repo,
+    agent,
+    cwd,
+    // What was pushed, as a push argv: the remote and each `local:remote` refspec.
+    argv: [
+      'push',
+      name,
+      ...updates.map((u) => `${/^0+$/.test(u.localSha) ? '' : u.localRef}:${u.remoteRef}`),
+    ],
+    decision,
+    via: 'pre-push',
+    now: context.now(),
+    warn: (message) => context.stderr.write(message),
+  });
   const c = colors(colorEnabled(context.env, context.stderr.isTTY));
   context.stderr.write(renderHookSummary(summary, c));
   if (values['summary-file'] !== undefined)

@@ -73,6 +73,14 @@ describe('after gitfence init, git push meets the policy', () => {
     expectRefused(result, 'push/protected-branch');
     expect(result.stderr).toContain('update main');
     expect(remoteSha(remote, 'main')).toBe(before);
+    // The decision is in the audit log, like the shim's.
+    const audit = readFileSync(join(repo, '.git/gitfence/audit.jsonl'), 'utf8').trim().split('\n');
+    expect(JSON.parse(audit.at(-1)!)).toMatchObject({
+      via: 'pre-push',
+      outcome: 'deny',
+      ruleIds: ['push/protected-branch'],
+      argv: ['push', 'origin', 'refs/heads/main:refs/heads/main'],
+    });
   });
 
   it('accepts a feature branch', () => {
@@ -173,6 +181,29 @@ describe('after gitfence init, git push meets the policy', () => {
     expect(txt).toBe(
       'gitfence push: denied deny=push/conflict-marker commits=200 files=20 added_lines=200\n',
     );
+  });
+});
+
+describe('agents push only inside their lock scopes', () => {
+  it('a push touching paths outside the agent’s leases is refused; inside is accepted', () => {
+    const { repo, remote } = setup('scopes');
+    const agent = { LLM_AGENT_NAME: 'agent-a' };
+    must(sb.gitfence(repo, ['lock', 'acquire', 'mine/**'], agent));
+    must(sb.git(repo, 'checkout', '-q', '-b', 'agent-work'));
+    sb.write(join(repo, 'mine/x.txt'), 'mine\n');
+    must(sb.git(repo, 'add', 'mine/x.txt'));
+    must(sb.run('git', ['commit', '-q', '-m', 'mine'], { cwd: repo, env: agent }));
+    const ok = sb.run('git', ['push', 'origin', 'agent-work'], { cwd: repo, env: agent });
+    expect(ok.code, ok.stderr).toBe(0);
+
+    // A human commits elsewhere on the branch; the agent pushing it is out of scope.
+    commit(repo, 'theirs/y.txt', 'not mine\n');
+    const refused = sb.run('git', ['push', 'origin', 'agent-work'], { cwd: repo, env: agent });
+    expectRefused(refused, 'push/out-of-scope');
+    expect(refused.stderr).toContain("theirs/y.txt (outside agent-a's scopes)");
+    // The same push by the human is fine.
+    expect(sb.git(repo, 'push', 'origin', 'agent-work').code).toBe(0);
+    expect(remoteSha(remote, 'agent-work')).toBe(sb.git(repo, 'rev-parse', 'HEAD').stdout.trim());
   });
 });
 
