@@ -65,8 +65,49 @@ const hookCase = (name, command, expectCode, hook = 'claude-code') => ({
   baseline: (ctx) => [process.execPath, ['-e', '0'], { cwd: ctx.repo, env: ctx.env }],
 });
 
+/** The dedicated entry the build is asked to emit as `dist/agent-hook.js` (src/agents/hook-main.ts). */
+async function worldWithEntry() {
+  const ctx = world();
+  const { build } = await import('esbuild');
+  const outdir = join(root, '.bench/agent-hook');
+  await build({
+    entryPoints: { 'agent-hook': join(root, 'src/agents/hook-main.ts') },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return { ...ctx, entry: join(outdir, 'agent-hook.js') };
+}
+
+const entryCase = (name, command, expectCode) => ({
+  name,
+  target: 1.2,
+  setup: worldWithEntry,
+  teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+  subject: (ctx) => [
+    process.execPath,
+    [ctx.entry, 'claude-code'],
+    {
+      cwd: ctx.repo,
+      env: ctx.env,
+      input: toolCall(ctx.repo, command),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      expectCode,
+    },
+  ],
+  baseline: (ctx) => [process.execPath, ['-e', '0'], { cwd: ctx.repo, env: ctx.env }],
+});
+
 export const cases = [
   hookCase('hook claude-code: deny `git reset --hard` vs node -e 0', 'git reset --hard', 2),
   hookCase('hook claude-code: pass `npm test && ls` (no git) vs node -e 0', 'npm test && ls', 0),
   hookCase('hook claude-code: pass `git log --oneline` vs node -e 0', 'git log --oneline', 0),
+  entryCase('agent-hook entry: deny `git reset --hard` vs node -e 0', 'git reset --hard', 2),
+  entryCase('agent-hook entry: pass `npm test && ls` (no git) vs node -e 0', 'npm test && ls', 0),
+  entryCase('agent-hook entry: pass `git log --oneline` vs node -e 0', 'git log --oneline', 0),
 ];

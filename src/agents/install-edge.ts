@@ -2,6 +2,7 @@
  * The edge of `gitfence agents install|uninstall` (and `gitfence init --agents …`): find the
  * repository, render the rule files from the policy in force, and point the hooks at this gitfence.
  */
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { GitfenceError } from '../errors.js';
@@ -40,6 +41,19 @@ export function hookCommandFor(nodePath: string, cliPath: string, hook: string):
   return `${shellQuote(nodePath)} ${shellQuote(cliPath)} hook ${hook} || exit 2`;
 }
 
+/** The same through the dedicated entry `dist/agent-hook.js` (no command table: a faster start). */
+export function dedicatedHookCommandFor(nodePath: string, entryPath: string, hook: string): string {
+  return `${shellQuote(nodePath)} ${shellQuote(entryPath)} ${hook} || exit 2`;
+}
+
+/** The hook command for this installation: the dedicated entry when the build has it. */
+export function hookCommandIn(packageRoot: string, nodePath: string, hook: string): string {
+  const entry = join(packageRoot, 'dist', 'agent-hook.js');
+  return existsSync(entry)
+    ? dedicatedHookCommandFor(nodePath, entry, hook)
+    : hookCommandFor(nodePath, join(packageRoot, 'bin', 'gitfence.js'), hook);
+}
+
 async function locate(options: AgentsEdgeOptions) {
   const home = options.home ?? options.env.HOME ?? homedir();
   const git = createRealGitRunner(options.env, home);
@@ -68,17 +82,20 @@ export async function installAgentsHere(
   const entries = computeForbiddenPrefixes(policyDecider(source.policy, evaluate, source.root));
   const ctx = { worktrees: source.worktrees, policyLabel: source.policyLabel };
   const packageRoot = findPackageRoot();
-  const cliPath = options.cliPath ?? (packageRoot ? join(packageRoot, 'bin', 'gitfence.js') : null);
-  if (!cliPath) {
+  const nodePath = options.nodePath ?? process.execPath;
+  const cliPath = options.cliPath;
+  if (!cliPath && !packageRoot) {
     throw new GitfenceError('INTERNAL', 'cannot find the gitfence package this command runs from', {
       hint: 'reinstall gitfence',
     });
   }
-  const nodePath = options.nodePath ?? process.execPath;
   const input: InstallInput = {
     root: repo.topLevel!,
     manifestFile,
-    hookCommand: (hook) => hookCommandFor(nodePath, cliPath, hook),
+    hookCommand: (hook) =>
+      cliPath
+        ? hookCommandFor(nodePath, cliPath, hook)
+        : hookCommandIn(packageRoot!, nodePath, hook),
     claudeDeny: claudeDenyEntries(entries, ctx),
     geminiPolicy: renderGeminiPolicy(entries, ctx),
     codexRules: renderCodexRules(entries, ctx),

@@ -187,3 +187,17 @@ describe('gitfence hook gemini', () => {
     expect(JSON.parse(stdout).decision).toBe('deny');
   });
 });
+
+describe('the dedicated hook entry', () => {
+  it('runs a hook and maps its result to 0 or 2, never 1', async () => {
+    const { runAgentHookProcess } = await import('../../src/agents/hook-entry.js');
+    const passed = harness(JSON.stringify({ tool_name: 'Read', tool_input: {} }));
+    expect(await runAgentHookProcess(['claude-code'], passed.context)).toBe(0);
+    const malformed = harness('{');
+    expect(await runAgentHookProcess(['gemini'], malformed.context)).toBe(2);
+    expect(JSON.parse(malformed.out()).decision).toBe('deny');
+    const unknown = harness('{}');
+    expect(await runAgentHookProcess(['cursor'], unknown.context)).toBe(2);
+    expect(unknown.err()).toMatch(/unknown hook "cursor"/);
+  });
+});

@@ -1,0 +1,7 @@
+/**
+ * Build entry `dist/agent-hook.js`: `node dist/agent-hook.js claude-code|gemini`, the agent hooks
+ * without the CLI's command table (see hook-entry.ts). Only this file sets the exit code.
+ */
+import { runAgentHookProcess } from './hook-entry.js';
+
+process.exitCode = await runAgentHookProcess(process.argv.slice(2));
