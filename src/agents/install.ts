@@ -146,8 +146,11 @@ function withoutHook(groups: unknown[], isOurs: (command: string) => boolean): u
     .filter((group) => asArray(group.hooks).length > 0);
 }
 
+/** A hook entry gitfence wrote: the recorded command, or one that runs a gitfence hook of this name. */
 const ours = (hook: string, recorded?: string) => (command: string) =>
-  command === recorded || (command.includes('gitfence') && command.includes(` hook ${hook}`));
+  command === recorded ||
+  (command.includes('gitfence') && command.includes(` hook ${hook}`)) ||
+  command.includes(`agent-hook.js' ${hook} `);
 
 /** Claude settings with gitfence's hook and deny entries (previous ones replaced). Pure. */
 export function mergeClaudeSettings(
