@@ -29,6 +29,20 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+// Hot entries run on every delegated git call: each is one file (no chunk graph to resolve at
+// start-up), so a decision costs close to a bare node start.
+await build({
+  entryPoints: { 'hot/check': 'src/cli/hot-check.ts', 'shim-exec': 'src/shim/exec-entry.ts' },
+  outdir: staging,
+  bundle: true,
+  splitting: false,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 if (jsOnly && existsSync('dist/types')) {
   await cp('dist/types', `${staging}/types`, { recursive: true });
 } else if (!jsOnly) {
