@@ -724,7 +724,45 @@ function resolve(
         i++;
       }
       const dir = valueOf(parsed, '-D', '--chdir');
-      return next(i, name, nextEnv, dir ? joinCwd(cwd, dir) : cwd);
+      const nextCwd = dir ? joinCwd(cwd, dir) : cwd;
+      if (name === 'sudo' && has(parsed, '-s', '--shell', '-i', '--login') && i < args.length) {
+        // `sudo -s 'git reset --hard'`: the command runs through the target user's shell.
+        return code(
+          args
+            .slice(i)
+            .map((a) => a.text)
+            .join(' '),
+          `${name} -s`,
+          nextEnv,
+          nextCwd,
+        );
+      }
+      return next(i, name, nextEnv, nextCwd);
+    }
+    case 'cmd':
+    case 'cmd.exe': {
+      // Windows `cmd /c git reset --hard`: the rest is a command line.
+      const at = args.findIndex((a, index) => index > 0 && /^\/[ck]$/i.test(a.text));
+      if (at === -1) return;
+      return code(
+        args
+          .slice(at + 1)
+          .map((a) => a.text)
+          .join(' '),
+        'cmd /c',
+      );
+    }
+    case 'powershell':
+    case 'pwsh': {
+      const at = args.findIndex((a, index) => index > 0 && /^-(c|command)$/i.test(a.text));
+      if (at === -1) return;
+      return code(
+        args
+          .slice(at + 1)
+          .map((a) => a.text)
+          .join(' '),
+        `${name} -Command`,
+      );
     }
     case 'env': {
       const nextEnv = { ...env };
