@@ -41,6 +41,7 @@ export interface ShimManifest {
   realGit: string;
   node: string;
   cli: string;
+  entry: string | null;
   execShadow: string;
   /** Files written in the shim dir (besides the manifest), relative to it. */
   files: string[];
@@ -54,6 +55,8 @@ export interface InstallInput {
   realGit: string;
   node: string;
   cli: string;
+  /** The dedicated slow-path entry (dist/shim-exec.js), when there is one. */
+  entry?: string | null;
   git: GitRunner;
   now: number;
   /** $HOME for --profile; null: no profile snippets. */
@@ -135,7 +138,13 @@ export async function installShim(input: InstallInput): Promise<ShimManifest> {
   const files: string[] = [];
   writeExecutable(
     shim,
-    renderShimScript({ realGit: input.realGit, node: input.node, cli: input.cli, execShadow }),
+    renderShimScript({
+      realGit: input.realGit,
+      node: input.node,
+      cli: input.cli,
+      entry: input.entry ?? null,
+      execShadow,
+    }),
   );
   files.push('git');
   for (const sub of builtins) {
@@ -190,6 +199,7 @@ export async function installShim(input: InstallInput): Promise<ShimManifest> {
     realGit: input.realGit,
     node: input.node,
     cli: input.cli,
+    entry: input.entry ?? null,
     execShadow,
     files,
     profile,

@@ -133,6 +133,47 @@ describe('the sh fast path', () => {
     expect(run(['log'], { cwd: wt }).out).toMatch(/^DELEGATE/);
   });
 
+  it('passes a guarded subcommand unless an argument starts with a guarded prefix', () => {
+    const g = join(root, 'guarded');
+    mkdirSync(join(g, '.git', 'gitfence'), { recursive: true });
+    writeFileSync(
+      join(g, '.git', 'gitfence', 'fastpath.sh'),
+      "GF_POLICY_HASH='h'\nGF_PASS_SUBCOMMANDS='rev-parse'\nGF_PASS_GUARDED='log show'\nGF_GUARDED_PREFIXES='--o -o'\n",
+    );
+    expect(run(['log', '-1'], { cwd: g }).out).toBe('REAL log -1');
+    expect(run(['log', '--output=/etc/x'], { cwd: g }).out).toMatch(/^DELEGATE/);
+    expect(run(['show', '--outp', 'x'], { cwd: g }).out).toMatch(/^DELEGATE/);
+    writeFileSync(
+      join(g, '.git', 'gitfence', 'fastpath.sh'),
+      "GF_POLICY_HASH='h'\nGF_PASS_SUBCOMMANDS='rev-parse'\nGF_PASS_GUARDED='log'\n",
+    );
+    expect(run(['log', '-1'], { cwd: g }).out).toMatch(/^DELEGATE/); // no prefixes listed: never passes
+  });
+
+  it('delegates to the dedicated entry while it exists, else to `gitfence shim exec`', () => {
+    const direct = join(root, 'bin', 'direct-git');
+    const entry = join(root, 'shim-exec.js');
+    exe(
+      direct,
+      renderShimScript({
+        realGit: join(root, 'real-git'),
+        node: join(root, 'node'),
+        cli: '/x/gitfence.js',
+        entry,
+        execShadow: '/x',
+      }),
+    );
+    const call = () =>
+      spawnSync(direct, ['reset'], {
+        cwd: repo,
+        env: { PATH: '/usr/bin:/bin', PWD: repo },
+        encoding: 'utf8',
+      }).stdout.trim();
+    expect(call()).toBe(`DELEGATE shim exec --real-git=${join(root, 'real-git')} -- reset`);
+    writeFileSync(entry, '');
+    expect(call()).toBe(`DELEGATE --real-git=${join(root, 'real-git')} -- reset`);
+  });
+
   it('never treats a list entry as a glob pattern', () => {
     const globby = join(root, 'globby');
     mkdirSync(join(globby, '.git'), { recursive: true });

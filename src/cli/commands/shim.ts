@@ -1,13 +1,13 @@
 /** `gitfence shim install|uninstall|status`, and the hidden `shim exec` the shim delegates to. */
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { gitfenceHomeFrom, homePaths } from '../../repo/state-paths.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
 import { installShim, uninstallShim } from '../../shim/install.js';
-import { cliEntry, nodeBinary } from '../../shim/paths.js';
+import { cliEntry, findPackageRoot, nodeBinary } from '../../shim/paths.js';
 import { resolveRealGit } from '../../shim/resolve-git.js';
 import { gatherShimStatus, renderShimStatus } from '../../shim/status.js';
 import { createShimGitRunner as createGitRunner } from '../../shim/runner.js';
@@ -72,6 +72,8 @@ async function runInstall(context: CliContext, args: string[]): Promise<CommandR
     realGit,
     node: nodeBinary(),
     cli: cliEntry(),
+    // baked even while absent: the shim uses it once a build has put it there
+    entry: join(findPackageRoot(), 'dist', 'shim-exec.js'),
     git,
     now: context.now(),
     profileHome: values.profile ? home : null,

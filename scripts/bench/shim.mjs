@@ -1,0 +1,120 @@
+// The git shim (issue 3, item 9), side by side:
+// - the sh fast path (`git rev-parse HEAD`, `git log -1`) against the real git: at most 1.5x;
+// - a denied call (`git reset --hard`, exit 42) against bare `node -e 0`: at most 1.3x.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../..', import.meta.url).pathname;
+const cli = join(root, 'bin/gitfence.js');
+
+function must(result, what) {
+  if (result.status !== 0)
+    throw new Error(`${what}: exit ${result.status}\n${result.stdout}${result.stderr}`);
+  return result;
+}
+
+/**
+ * The dedicated slow-path entry the shim execs (src/shim/exec-entry.ts → dist/shim-exec.js, one
+ * file). Built here when the build has not produced it yet, so the bench measures what ships.
+ */
+async function ensureDedicatedEntry() {
+  const out = join(root, 'dist', 'shim-exec.js');
+  if (existsSync(out)) return;
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(root, 'src/shim/exec-entry.ts')],
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // self-contained: resolving and translating a CommonJS package (picocolors) costs a node start ~20 ms
+    minify: true,
+    logLevel: 'warning',
+  });
+}
+
+async function world() {
+  await ensureDedicatedEntry();
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'gitfence-bench-shim-')));
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  // the global config where git finds it without GIT_CONFIG_GLOBAL (which path guards read as a path)
+  writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Bench\n\temail = bench@example.com\n');
+  const gitfenceHome = join(dir, 'gitfence-home');
+  const base = {
+    PATH: process.env.PATH,
+    HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GITFENCE_HOME: gitfenceHome,
+    NO_COLOR: '1',
+  };
+  const repo = join(dir, 'repo');
+  mkdirSync(repo);
+  const git = (...args) =>
+    must(spawnSync('git', args, { cwd: repo, env: base, encoding: 'utf8' }), `git ${args[0]}`);
+  git('init', '-q', '-b', 'main');
+  writeFileSync(join(repo, 'README.md'), 'bench\n');
+  writeFileSync(
+    join(repo, 'gitfence.policy.ts'),
+    "import { definePolicy, presets } from 'gitfence';\nexport default definePolicy({ extends: [presets.opsGitSafety] });\n",
+  );
+  git('add', '-A');
+  git('commit', '-q', '-m', 'initial');
+  for (let i = 0; i < 20; i++) {
+    writeFileSync(join(repo, 'history.txt'), `${i}\n`);
+    git('add', 'history.txt');
+    git('commit', '-q', '-m', `step ${i}`);
+  }
+  must(
+    spawnSync(process.execPath, [cli, 'compile'], { cwd: repo, env: base, encoding: 'utf8' }),
+    'gitfence compile',
+  );
+  must(
+    spawnSync(process.execPath, [cli, 'shim', 'install'], {
+      cwd: repo,
+      env: base,
+      encoding: 'utf8',
+    }),
+    'gitfence shim install',
+  );
+  writeFileSync(join(repo, 'README.md'), 'bench\nuncommitted work\n');
+  const shimDir = join(gitfenceHome, 'bin');
+  const env = { ...base, PATH: `${shimDir}:${process.env.PATH}`, LLM_AGENT_NAME: 'bench-agent' };
+  return { dir, repo, env, shim: join(shimDir, 'git'), realGit: realpathSync('/usr/bin/git') };
+}
+
+const teardown = (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true });
+
+export const cases = [
+  {
+    name: 'fast path: git rev-parse HEAD vs real git',
+    target: 1.5,
+    setup: world,
+    teardown,
+    subject: (ctx) => [ctx.shim, ['rev-parse', 'HEAD'], { cwd: ctx.repo, env: ctx.env }],
+    baseline: (ctx) => [ctx.realGit, ['rev-parse', 'HEAD'], { cwd: ctx.repo, env: ctx.env }],
+  },
+  {
+    name: 'fast path: git log -1 vs real git',
+    target: 1.5,
+    setup: world,
+    teardown,
+    subject: (ctx) => [ctx.shim, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
+    baseline: (ctx) => [ctx.realGit, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
+  },
+  {
+    name: 'denied: git reset --hard (exit 42) vs node -e 0',
+    target: 1.3,
+    setup: world,
+    teardown,
+    subject: (ctx) => [
+      ctx.shim,
+      ['reset', '--hard'],
+      { cwd: ctx.repo, env: ctx.env, expectCode: 42 },
+    ],
+    baseline: (ctx) => [process.execPath, ['-e', '0'], { cwd: ctx.repo, env: ctx.env }],
+  },
+];
