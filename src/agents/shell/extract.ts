@@ -55,6 +55,10 @@ interface Arg {
   raw: string;
   dynamic: boolean;
   glob: boolean;
+  /** Quoted in any part (a quoted `"$(…)"` is one word; unquoted, its output is split). */
+  quoted?: boolean;
+  /** The substitutions inside the word, for words that are exactly one (`$(echo git)`). */
+  subs?: Substitution[];
 }
 
 interface Scope {
@@ -286,7 +290,42 @@ function walk(
 }
 
 function toArg(word: Word): Arg {
-  return { text: word.text, raw: word.raw, dynamic: word.dynamic, glob: word.glob };
+  const arg: Arg = { text: word.text, raw: word.raw, dynamic: word.dynamic, glob: word.glob };
+  if (word.subs.length > 0) arg.subs = word.subs;
+  if (word.quoted) arg.quoted = true;
+  return arg;
+}
+
+/** The output of a piece of code when the string shows it: one `echo`, `printf` or `cat <<EOF`. */
+function outputOfCode(code: string): string | null {
+  let tokens: Token[];
+  try {
+    tokens = lexShell(code);
+  } catch {
+    return null;
+  }
+  const simple: SimpleCommand = { words: [], assigns: [], redirs: [] };
+  for (const token of tokens) {
+    if (token.type === 'op') {
+      if (token.op === '\n' || token.op === ';') continue;
+      return null;
+    }
+    if (token.type === 'redir') simple.redirs.push(token);
+    else simple.words.push(token);
+  }
+  return knownOutput(simple);
+}
+
+/** A word that is exactly one substitution (`$(echo git)`, `` `printf git` ``, `<(echo …)`): its code. */
+function soleSubstitution(arg: Arg): Substitution | null {
+  const sub = arg.subs?.length === 1 ? arg.subs[0]! : null;
+  if (!sub) return null;
+  const raw = arg.raw.replace(/^"(.*)"$/s, '$1');
+  const whole =
+    (sub.kind === '$(' && raw.startsWith('$(') && raw.endsWith(')')) ||
+    (sub.kind === '`' && raw.startsWith('`') && raw.endsWith('`')) ||
+    ((sub.kind === '<(' || sub.kind === '>(') && raw.startsWith(sub.kind) && raw.endsWith(')'));
+  return whole ? sub : null;
 }
 
 /** `{git,reset,--hard}`: unquoted brace expansion makes several words (and can spell a command). */
@@ -651,6 +690,24 @@ function resolve(
   const code = (text: string, label: string, nextEnv = env, nextCwd = cwd) =>
     analyzeCode(text, { cwd: nextCwd, env: nextEnv }, run.state, [...via, label], run.depth + 1);
 
+  const headSub = head.dynamic ? soleSubstitution(head) : null;
+  const headOutput = headSub && headSub.kind !== '<(' ? outputOfCode(headSub.code) : null;
+  if (headOutput !== null) {
+    // `$(echo git) reset --hard`: the output is known; unquoted, it is split into words.
+    const words = head.quoted
+      ? [{ text: headOutput, raw: headOutput, dynamic: false, glob: false }]
+      : splitWords(headOutput);
+    return resolve(
+      [...words, ...rest],
+      env,
+      cwd,
+      [...via, head.raw.slice(0, 2) === '$(' ? '$(…)' : '`…`'],
+      {
+        ...run,
+        depth: run.depth + 1,
+      },
+    );
+  }
   if (head.dynamic) {
     // `$GIT reset`, `$(which git) reset`, `gi$()t reset`, `/usr/bin/gi?`, `$CMD reset --hard`:
     // a word only known at run time is git when it could spell git or is followed by a git command.
@@ -977,6 +1034,13 @@ function resolve(
         return resolve(words, env, cwd, [...via, 'watch'], { ...run, depth: run.depth + 1 });
       return code(words.map((a) => a.text).join(' '), 'watch');
     }
+    case 'source':
+    case '.': {
+      const sub = rest[0] ? soleSubstitution(rest[0]) : null;
+      const script = sub?.kind === '<(' ? outputOfCode(sub.code) : null;
+      if (script !== null) return code(script, `${name} <(…)`);
+      return;
+    }
     case 'eval':
       return code(rest.map((a) => a.text).join(' '), 'eval');
     case 'su':
@@ -1077,7 +1141,13 @@ function resolve(
       if (text !== undefined) code(text, `${name} -c`);
       return;
     }
-    if (i < args.length && !readsStdin) return; // a script file: not visible here (the shim sees it)
+    if (i < args.length && !readsStdin) {
+      // `bash <(echo '…')`: a script whose text the string shows; other script files are not visible.
+      const sub = soleSubstitution(args[i]!);
+      const script = sub?.kind === '<(' ? outputOfCode(sub.code) : null;
+      if (script !== null) code(script, `${name} <(…)`);
+      return;
+    }
     if (run.stdin !== null) code(run.stdin, `${run.stdinVia} → ${name}`);
     return;
   }
