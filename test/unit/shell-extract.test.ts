@@ -49,6 +49,8 @@ describe('extractGitCalls: what runs', () => {
     ['/usr/bin/g$(echo i)t reset --hard', ['reset', '--hard']],
     ['$CMD reset --hard', ['reset', '--hard']],
     ['$(echo git reset) --hard', ['reset', '--hard']],
+    ["$SHELL -c '/usr/bin/git reset --hard'", ['reset', '--hard']],
+    ['"$BASH" -lc \'git stash drop\'', ['stash', 'drop']],
     ['eval "$(printf \'git reset --hard\')"', ['reset', '--hard']],
     ['bash -c "$(echo \'/usr/bin/git clean -fdx\')"', ['clean', '-fdx']],
     ["bash <(echo 'git stash drop')", ['stash', 'drop']],

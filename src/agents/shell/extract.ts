@@ -708,6 +708,10 @@ function resolve(
       },
     );
   }
+  if (head.dynamic && /^-[a-z]*c[a-z]*$/.test(rest[0]?.text ?? '') && rest[1] !== undefined) {
+    // `$SHELL -c '…'`, `"$BASH" -lc '…'`: a program known only at run time, given code: read it.
+    analyzeCode(rest[1].text, { cwd, env }, run.state, [...via, `${head.raw} -c`], run.depth + 1);
+  }
   if (head.dynamic) {
     // `$GIT reset`, `$(which git) reset`, `gi$()t reset`, `/usr/bin/gi?`, `$CMD reset --hard`:
     // a word only known at run time is git when it could spell git or is followed by a git command.
