@@ -5,7 +5,8 @@
  */
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ReadStream } from 'node:tty';
+import type { ReadStream } from 'node:tty';
+import { createRequire } from 'node:module';
 
 /** No 0/O, 1/I/L: a human reads it off the screen. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
@@ -68,7 +69,11 @@ export function openTerminal(path = '/dev/tty'): Terminal | null {
   };
   const ensureStream = () => {
     if (stream) return;
-    stream = new ReadStream(readFd);
+    // node:tty only when a human is actually asked: the denied path should not load it
+    const { ReadStream: TtyReadStream } = createRequire(import.meta.url)(
+      'node:tty',
+    ) as typeof import('node:tty');
+    stream = new TtyReadStream(readFd);
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {
       buffered += chunk;

@@ -20,7 +20,10 @@ export async function runShimExecProcess(argv: string[]): Promise<number> {
         cwd: process.cwd(),
         stdout: process.stdout,
         stderr: process.stderr,
-        stdin: process.stdin,
+        // touching process.stdin sets it up (~2 ms); the shim never reads it
+        get stdin() {
+          return process.stdin;
+        },
         now: Date.now,
       },
       realGit,

@@ -13,11 +13,10 @@ import type { CliContext, CommandResult } from '../cli/context.js';
 import type { CompiledPolicy } from '../evaluate/types.js';
 import type { RepoInfo } from '../repo/discover.js';
 import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
-import { createSnapshot } from '../snapshot/snapshot.js';
 import type { GitRunner } from '../util/git-runner.js';
 import { createShimGitRunner } from './runner.js';
 import { parseDuration, parseSize } from '../util/units.js';
-import { openTerminal, promptBreakGlass, type Terminal } from './breakglass.js';
+import { openTerminal, type Terminal } from './breakglass.js';
 import { decide, renderAlert, renderDenialLine } from './engine.js';
 import { isShimFile, resolveRealGit } from './resolve-git.js';
 
@@ -198,6 +197,7 @@ export async function runShimExec(
       decision.invocation?.typed ??
       argv.find((a) => !a.startsWith('-')) ??
       'git';
+    const { promptBreakGlass } = await import('./breakglass.js');
     const result = await promptBreakGlass({
       terminal,
       subcommand,
@@ -219,6 +219,7 @@ export async function runShimExec(
     }
     let snapshotRef: string;
     try {
+      const { createSnapshot } = await import('../snapshot/snapshot.js');
       const snapshot = await createSnapshot({
         git,
         repo: { topLevel: repo.topLevel, gitDir: repo.gitDir },
