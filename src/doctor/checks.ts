@@ -1,6 +1,7 @@
 /** Every check `gitfence doctor` runs, in order. Components add theirs here (shim, write-lock, …). */
+import { SHIM_DOCTOR_CHECK } from '../shim/doctor.js';
 import { POLICY_CHECKS } from './policy-checks.js';
 import type { DoctorCheck } from './types.js';
 import { WRITE_LOCK_CHECK } from './writelock.js';
 
-export const DOCTOR_CHECKS: DoctorCheck[] = [...POLICY_CHECKS, WRITE_LOCK_CHECK];
+export const DOCTOR_CHECKS: DoctorCheck[] = [...POLICY_CHECKS, WRITE_LOCK_CHECK, SHIM_DOCTOR_CHECK];
