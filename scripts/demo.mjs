@@ -6,7 +6,6 @@
 import {
   mkdtempSync,
   mkdirSync,
-  readFileSync,
   readdirSync,
   rmSync,
   writeFileSync,
