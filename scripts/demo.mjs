@@ -3,14 +3,7 @@
 // Everything happens under a temp dir (HOME, GIT_CONFIG_GLOBAL, GITFENCE_HOME): your own git
 // configuration and repositories are never touched. Each step checks its exit code; a surprise
 // stops the demo with a non-zero exit.
-import {
-  mkdtempSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-  realpathSync,
-} from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
