@@ -2,22 +2,61 @@
  * The shim through real processes (issue 3, items 6 and "must show"): every route an agent's
  * program can take to a destructive git call meets the policy, exits 42, and changes nothing.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { must } from '../helpers/sandbox.js';
+import { must, PROJECT_ROOT } from '../helpers/sandbox.js';
 import { createShimWorld, fingerprint, type ShimWorld } from '../helpers/shim-world.js';
+
+/** `checkout`: the built CLI in this checkout; `tarball`: `npm pack`, then `npm install` of that file. */
+const MODE = (process.env.GITFENCE_SHIM_TEST_MODE ?? 'checkout') as 'checkout' | 'tarball';
 
 let w: ShimWorld;
 let repo: string;
 let other: string;
 
+function installFromTarball(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gitfence-tarball-'));
+  must(spawnResult('npm', ['pack', '--pack-destination', dir], PROJECT_ROOT));
+  const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+  must(
+    spawnResult(
+      'npm',
+      [
+        'install',
+        '--offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--prefix',
+        join(dir, 'prefix'),
+        join(dir, tarball),
+      ],
+      dir,
+    ),
+  );
+  return join(dir, 'prefix', 'node_modules', 'gitfence', 'bin', 'gitfence.js');
+}
+
+function spawnResult(cmd: string, args: string[], cwd: string) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+let tarballDir: string | null = null;
 beforeAll(() => {
-  w = createShimWorld();
+  const cli = MODE === 'tarball' ? installFromTarball() : undefined;
+  if (cli) tarballDir = join(cli, '../../../../..');
+  w = createShimWorld({ cli });
   repo = w.makeProtectedRepo('repo');
   other = w.makeProtectedRepo('other');
+}, 120_000);
+afterAll(() => {
+  w.cleanup();
+  if (tarballDir) rmSync(tarballDir, { recursive: true, force: true });
 });
-afterAll(() => w.cleanup());
 
 function expectDenied(result: { code: number; stderr: string; stdout: string }, code = 42) {
   expect(result.stderr, result.stdout).toMatch(/gitfence: denied /);
@@ -88,7 +127,7 @@ describe('destructive calls are denied from every kind of process, and nothing c
   });
 
   it('records every denial in the audit log, with the agent', () => {
-    const log = w.sb.gitfence(repo, ['log', '--outcome', 'deny', '--json']);
+    const log = w.gitfence(repo, ['log', '--outcome', 'deny', '--json']);
     expect(log.code).toBe(0);
     const entries = log.stdout
       .trim()
@@ -159,7 +198,7 @@ describe('break-glass without a terminal', () => {
 
 describe('shim status', () => {
   it('lists every git on PATH, the shim first', () => {
-    const status = w.sb.gitfence(repo, ['shim', 'status', '--json'], w.agentEnv);
+    const status = w.gitfence(repo, ['shim', 'status', '--json'], w.agentEnv);
     expect(status.code).toBe(0);
     const parsed = JSON.parse(status.stdout) as {
       onPath: string;
@@ -167,6 +206,7 @@ describe('shim status', () => {
       gits: Array<{ shim: boolean }>;
     };
     expect(parsed.onPath).toBe('first');
+    if (MODE === 'tarball') expect(status.stdout).toMatch(/node_modules\/gitfence\/bin\/gitfence\.js/);
     expect(parsed.agentSession).toBe(true);
     expect(parsed.gits[0]!.shim).toBe(true);
     expect(parsed.gits.some((g) => !g.shim)).toBe(true);

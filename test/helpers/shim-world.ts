@@ -24,6 +24,8 @@ export interface ShimWorld {
   bash(cwd: string, script: string, env?: Record<string, string | undefined>): RunResult;
   /** A repository with a committed policy extending `preset`, compiled, plus uncommitted work. */
   makeProtectedRepo(name: string, preset?: 'opsGitSafety' | 'precise'): string;
+  /** Run the gitfence CLI this world was installed with. */
+  gitfence(cwd: string, args: string[], env?: Record<string, string | undefined>): RunResult;
   cleanup(): void;
 }
 
@@ -31,8 +33,17 @@ export function policySource(preset: string): string {
   return `import { definePolicy, presets } from 'gitfence';\nexport default definePolicy({ extends: [presets.${preset}] });\n`;
 }
 
-export function createShimWorld(): ShimWorld {
+export interface ShimWorldOptions {
+  /** Install and compile with this gitfence CLI (an installed tarball) instead of the checkout's. */
+  cli?: string;
+}
+
+export function createShimWorld(options: ShimWorldOptions = {}): ShimWorld {
   const sb = createSandbox();
+  const gitfence = (cwd: string, args: string[], env?: Record<string, string | undefined>) =>
+    options.cli
+      ? sb.run(process.execPath, [options.cli, ...args], { cwd, env })
+      : sb.gitfence(cwd, args, env);
   const shimDir = join(sb.gitfenceHome, 'bin');
   // The sandbox's global config lives at $HOME/.gitconfig, where git finds it without
   // GIT_CONFIG_GLOBAL; the path guard would read that variable as a path outside the repository.
@@ -41,7 +52,8 @@ export function createShimWorld(): ShimWorld {
     GIT_CONFIG_GLOBAL: undefined,
     LLM_AGENT_NAME: 'agent-a',
   };
-  must(sb.gitfence(sb.root, ['shim', 'install']));
+  must(gitfence(sb.root, ['shim', 'install']));
+  // The `gitfence` a user gets from a package must resolve `gitfence` in their policy file too.
   const world: ShimWorld = {
     sb,
     shimDir,
@@ -57,10 +69,11 @@ export function createShimWorld(): ShimWorld {
         'gitfence.policy.ts': policySource(preset),
         '.gitignore': '*.log\n',
       });
-      must(sb.gitfence(repo, ['compile']));
+      must(gitfence(repo, ['compile']));
       addUncommittedWork(repo);
       return repo;
     },
+    gitfence,
     cleanup: () => sb.cleanup(),
   };
   return world;
