@@ -393,6 +393,10 @@ describe('peer corpus through the shim', () => {
         else if (fingerprint(shim) !== fingerprint(raw))
           failures.push(`#${c.index} left a different repository than raw git: ${c.cmd}`);
       }
+      // thousands of repository copies: remove them here rather than in one long afterAll
+      rmSync(join(w.sb.root, 'precise-shim'), { recursive: true, force: true });
+      rmSync(join(w.sb.root, 'precise-raw'), { recursive: true, force: true });
+      rmSync(join(w.sb.root, 'ops-shim'), { recursive: true, force: true });
       expect(failures).toEqual([]);
     },
   );
@@ -420,6 +424,10 @@ describe('peer corpus through the shim', () => {
         if (entries.some((e) => e.outcome === 'deny') || /gitfence: denied /.test(result(dir).err))
           denials++;
       }
+      // thousands of repository copies: remove them here rather than in one long afterAll
+      rmSync(join(w.sb.root, 'precise-shim'), { recursive: true, force: true });
+      rmSync(join(w.sb.root, 'precise-raw'), { recursive: true, force: true });
+      rmSync(join(w.sb.root, 'ops-shim'), { recursive: true, force: true });
       expect(failures).toEqual([]);
       // some cases never reach their rollback call (`a || git reset`, `find … -exec` with no match)
       expect(denials).toBeGreaterThan(rollback.length - 10);
