@@ -206,7 +206,8 @@ describe('shim status', () => {
       gits: Array<{ shim: boolean }>;
     };
     expect(parsed.onPath).toBe('first');
-    if (MODE === 'tarball') expect(status.stdout).toMatch(/node_modules\/gitfence\/bin\/gitfence\.js/);
+    if (MODE === 'tarball')
+      expect(status.stdout).toMatch(/node_modules\/gitfence\/bin\/gitfence\.js/);
     expect(parsed.agentSession).toBe(true);
     expect(parsed.gits[0]!.shim).toBe(true);
     expect(parsed.gits.some((g) => !g.shim)).toBe(true);
