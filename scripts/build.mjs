@@ -32,14 +32,20 @@ await build({
 // Hot entries run on every delegated git call: each is one file (no chunk graph to resolve at
 // start-up), so a decision costs close to a bare node start.
 await build({
-  entryPoints: { 'hot/check': 'src/cli/hot-check.ts', 'shim-exec': 'src/shim/exec-entry.ts' },
+  entryPoints: {
+    'hot/check': 'src/cli/hot-check.ts',
+    'shim-exec': 'src/shim/exec-entry.ts',
+    'agent-hook': 'src/agents/hook-main.ts',
+  },
   outdir: staging,
   bundle: true,
   splitting: false,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  // Small runtime dependencies are bundled in (no node_modules resolution at start-up); the heavy
+  // ones stay external and are only ever loaded lazily, off the decision path.
+  external: ['zod', 'esbuild', 'micromatch', 'picomatch', 'husky'],
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isGitfenceError } from '../errors.js';
 import type { CompiledPolicy } from '../evaluate/types.js';
-import { sha256 } from '../policy/canonical.js';
+import { sha256 } from '../policy/sha256.js';
 import { loadCompiledPolicy } from '../policy/load-compiled.js';
 import { homePaths, POLICY_FILE } from '../repo/state-paths.js';
 import type { DoctorCheck, DoctorContext, DoctorLine } from './types.js';

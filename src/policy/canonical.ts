@@ -1,5 +1,8 @@
-/** Canonical JSON (sorted keys) and its sha256: the integrity of compiled policies. No heavy imports: the enforcement path loads this. */
-import { createHash } from 'node:crypto';
+/**
+ * Canonical JSON (sorted keys) and the integrity of compiled policies. The enforcement path loads
+ * this on every delegated git call, so it imports nothing: the integrity guards against corruption
+ * (a torn or damaged file), not tampering — whoever can write policy.json can recompute any hash.
+ */
 
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -13,12 +16,29 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+/**
+ * FNV-1a-style mixing over 32-bit little-endian words in two lanes (64 bits). Word-wise because the
+ * first call runs in the interpreter: a quarter of the iterations of a byte loop.
+ */
+export function hash64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  const words = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+  let a = 0x811c9dc5 ^ bytes.length;
+  let b = 0xcbf29ce4;
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i]!;
+    a = Math.imul(a ^ word, 0x01000193);
+    b = Math.imul(b ^ word ^ (a >>> 15), 0x01000193);
+  }
+  for (let i = words.length * 4; i < bytes.length; i += 1) {
+    a = Math.imul(a ^ bytes[i]!, 0x01000193);
+    b = Math.imul(b ^ bytes[i]! ^ (a >>> 15), 0x01000193);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
 /** The integrity field of policy.json: over everything in the file except the field itself. */
 export function integrityOf(document: Record<string, unknown>): string {
   const { integrity: _ignored, ...rest } = document;
-  return `sha256:${sha256(canonicalJson(rest))}`;
+  return `h64:${hash64(canonicalJson(rest))}`;
 }

@@ -6,7 +6,7 @@ import { GitfenceError } from '../errors.js';
 import { evaluate as realEvaluate } from '../evaluate/evaluate.js';
 import type { CompiledPolicy, Decision, EvaluationRequest } from '../evaluate/types.js';
 import { splitArgs as realSplitArgs } from '../git/split.js';
-import { sha256 } from './canonical.js';
+import { sha256 } from './sha256.js';
 import type { RuleEntry } from './flatten.js';
 import { expandLayers, type SourceLayer } from './layers.js';
 import { COMPILED_FORMAT } from './load-compiled.js';

@@ -24,7 +24,7 @@ describe('gitfence compile', () => {
     expect(stateFiles(repo)).toEqual(['policy.json', 'policy.mjs', 'fastpath.sh']);
     const policy = JSON.parse(readFileSync(join(repo, '.git/gitfence/policy.json'), 'utf8'));
     expect(policy.format).toBe('gitfence/compiled-policy@1');
-    expect(policy.integrity).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(policy.integrity).toMatch(/^h64:[0-9a-f]{16}$/);
     const fastpath = sb.run(
       'sh',
       ['-c', '. ./fastpath.sh && echo "$GF_PASS_SUBCOMMANDS|$GF_AUTOSCOPE"'],
