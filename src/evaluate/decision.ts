@@ -6,6 +6,7 @@ export const BUILTIN_IDS = {
   pathGuard: 'gitfence/path-guard',
   defaultDeny: 'gitfence/default-deny',
   scopeRequired: 'gitfence/scope-required',
+  writeLock: 'gitfence/write-lock',
   autoScope: 'gitfence/auto-scope',
   policyNotCompiled: 'gitfence/policy-not-compiled',
   policyCorrupt: 'gitfence/policy-corrupt',

@@ -4,6 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { GitInvocation } from '../git/invocation.js';
+import { describeWriteLockDenial } from '../writelock/describe.js';
 import { aggregate, BUILTIN_IDS, builtinMatch } from './decision.js';
 import { cachedRegex, matchSpec, type MatchContext } from './match.js';
 import { pathOperands, verbOf } from './operands.js';
@@ -87,6 +88,19 @@ function guardMatches(
         'gitfence reads git calls exactly as git does; this one it cannot read with certainty, so it does not run',
         'write the call in a plain form (full option names, no ambiguous abbreviations or unknown options)',
         inv.problems.join('; '),
+      ),
+    );
+  }
+  // Stop before git fails with a cryptic `index.lock: Operation not permitted`.
+  const lock = request.facts.writeLock && describeWriteLockDenial(request.facts.writeLock, inv);
+  if (lock) {
+    matches.push(
+      builtinMatch(
+        BUILTIN_IDS.writeLock,
+        'deny',
+        lock.reason,
+        lock.instead,
+        lock.details.join('; '),
       ),
     );
   }

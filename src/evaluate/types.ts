@@ -68,6 +68,8 @@ export interface WriteLockFact {
   mode?: 'immutable' | 'chmod' | 'external';
   holder?: string;
   expiresAt?: number;
+  /** A push window's lease ran out but the lock was not re-armed yet (its watchdog died). */
+  rearmDue?: boolean;
 }
 
 /** Facts about the repository and session, gathered at the edge. All optional: absent means unknown. */

@@ -8,6 +8,7 @@ import { discoverRepo, type RepoInfo } from '../repo/discover.js';
 import type { GitInvocation } from '../git/invocation.js';
 import { guardedPaths } from '../evaluate/git-invocation.js';
 import type { CompiledPolicy, Facts, LeaseFact, WriteLockFact } from '../evaluate/types.js';
+import { invocationWritesGitDir } from '../writelock/describe.js';
 import type { GitRunner } from '../util/git-runner.js';
 import { readRepoAndAliases } from './fast-repo.js';
 import { gatherAliases, gatherRefs, gatherWorktreeRoots } from './git-config.js';
@@ -78,7 +79,11 @@ export function isAgentSession(
 
 async function defaultWriteLock(repo: RepoInfo, now: number): Promise<WriteLockFact> {
   const { readWriteLockFact } = await import('../writelock/facts.js');
-  return readWriteLockFact(repo, now);
+  const fact = await readWriteLockFact(repo, now);
+  // A push window that outlived its lease re-arms here too (lazily), in case its watchdog died.
+  if (!fact.rearmDue) return fact;
+  const { ensureWriteLockState } = await import('../writelock/service.js');
+  return ensureWriteLockState(repo, now).catch(() => fact);
 }
 
 async function defaultLeases(stateDir: string, now: number): Promise<LeaseFact[]> {
@@ -140,7 +145,7 @@ export async function gatherFacts(options: GatherOptions): Promise<Gathered> {
     wantRefs && repo ? sources.gatherRefs({ cwd, git }) : undefined,
     wantRoots && repo?.topLevel ? sources.gatherWorktreeRoots({ cwd, git }) : undefined,
     wantLeases ? sources.readActiveLeases(repo!.stateDir, options.now()) : undefined,
-    options.all && repo && sources.readWriteLockFact
+    (all || invocationWritesGitDir(inv!)) && repo && sources.readWriteLockFact
       ? sources.readWriteLockFact(repo, options.now())
       : undefined,
   ]);

@@ -189,7 +189,7 @@ export function invocationWritesGitDir(inv: GitInvocation): boolean {
 
 export interface WriteLockDenial {
   /** The rule id the shim reports. */
-  ruleId: 'gitfence.write-lock';
+  ruleId: 'gitfence/write-lock';
   /** One line: what is locked and why this call stopped. */
   reason: string;
   /** Lines to show: the state, the holder, how to open a window. */
@@ -233,7 +233,7 @@ export function describeWriteLockDenial(
       'leave commits to the orchestrator: hand your changes over with `save-patch`, or ask for a push window';
   }
   return {
-    ruleId: 'gitfence.write-lock',
+    ruleId: 'gitfence/write-lock',
     reason: `${what} would write .git, which is ${state}`,
     details,
     instead,

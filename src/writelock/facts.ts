@@ -18,6 +18,7 @@ export function compileWriteLockFact(
   if (state && leaseActive(state, now) && state.lease) {
     return { state: 'unlocked', holder: state.lease.holder, expiresAt: state.lease.expiresAt };
   }
+  if (state?.lease?.rearm) return { state: 'unlocked', rearmDue: true };
   return { state: 'unlocked' };
 }
 

@@ -87,7 +87,7 @@ describe('invocationWritesGitDir', () => {
 describe('describeWriteLockDenial', () => {
   it('stops a write while locked and says the state, holder and how to open a window', () => {
     const denial = describeWriteLockDenial({ state: 'locked', mode: 'immutable' }, inv('commit'));
-    expect(denial).toMatchObject({ ruleId: 'gitfence.write-lock', state: 'locked (immutable)' });
+    expect(denial).toMatchObject({ ruleId: 'gitfence/write-lock', state: 'locked (immutable)' });
     expect(denial!.reason).toMatch(/git commit would write \.git, which is locked \(immutable\)/);
     expect(denial!.details.join('\n')).toMatch(/unlock-for-push --holder NAME/);
   });
