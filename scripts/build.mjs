@@ -16,7 +16,7 @@ const retired = `dist.retired-${process.pid}`;
 
 await rm(staging, { recursive: true, force: true });
 await build({
-  entryPoints: { 'cli/main': 'src/cli/main.ts', index: 'src/index.ts' },
+  entryPoints: { 'cli/main': 'src/cli/main.ts', index: 'src/index.ts', engine: 'src/engine.ts' },
   outdir: staging,
   bundle: true,
   splitting: true,
