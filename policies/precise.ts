@@ -18,7 +18,7 @@ export const precise = definePolicy({
       id: 'discard-worktree-changes',
       reason:
         'overwrites uncommitted changes in the working tree, which may be another agent’s unsaved work',
-      instead: `${SAVE_FIRST}; to undo your own edit, edit the file back; to unstage, use \`git restore --staged <path>\``,
+      instead: `${SAVE_FIRST}; to undo your own edit, edit the file back`,
       alert: 'maximum',
       match: { effect: 'discard-worktree-changes' },
       examples: {
