@@ -4,6 +4,8 @@
  */
 import type { CompiledPolicy, CompiledRule } from '../evaluate/types.js';
 import type { Effect } from '../git/invocation.js';
+import { loadCommandSpec } from '../git/options/index.js';
+import type { CommandSpec, OptionSpec } from '../git/options/spec.js';
 
 /** Read-only builtins the fast path may start from; rules, auto-scoping and path guards only remove. */
 export const FAST_PATH_CANDIDATES = [
@@ -35,6 +37,62 @@ export const FAST_PATH_CANDIDATES = [
 
 /** Subcommands that can write a file named by one of their own options (`--output`, `--file`): path guards need the parser. */
 const PATH_WRITING = new Set(['log', 'show', 'diff', 'blame', 'grep', 'config', 'shortlog']);
+
+/**
+ * Path-writing subcommands the shim may still pass while path guards are on, as long as no argument
+ * can be one of their file options (GF_PASS_GUARDED). `diff` is auto-scoped, so never here.
+ */
+export const GUARDED_CANDIDATES = ['log', 'show'] as const;
+
+/** Long option names that name a file even when the option table does not mark them `path`. */
+const FILE_NAME_HINT = /file|output|dir$|directory|path|template/;
+
+/** The options of a subcommand's table that take a path or write a file. */
+export function fileOptionsOf(spec: CommandSpec): OptionSpec[] {
+  return spec.options.filter(
+    (o) =>
+      o.path === true ||
+      (o.value !== 'none' && o.long !== undefined && FILE_NAME_HINT.test(o.long)) ||
+      // -O<orderfile>: the revision parser's one short file option
+      (o.value !== 'none' && o.long === undefined && o.shorts.includes('O')),
+  );
+}
+
+/**
+ * The shortest prefix of `--<long>` that every accepted spelling starts with: git accepts any
+ * unambiguous abbreviation (or the exact name), and an ambiguous one is refused, so it writes nothing.
+ * Stems are computed as if abbreviations were on even where the table says off: a newer git may allow them.
+ */
+export function longStem(long: string, others: readonly string[]): string {
+  for (let k = 1; k < long.length; k++) {
+    const stem = long.slice(0, k);
+    if (!others.some((other) => other !== long && other.startsWith(stem))) return `--${stem}`;
+  }
+  return `--${long}`;
+}
+
+export interface GuardedData {
+  /** Argument prefixes that send the call to the evaluator (`--ou`, `-O`). */
+  prefixes: string[];
+  /** Short option letters that send a single-dash argument containing them (a bundle: `-pO/x`) to the evaluator. */
+  shorts: string[];
+}
+
+/** What the shim must look for to pass `sub` safely: its file options in every spelling. */
+export function compileGuarded(sub: string): GuardedData {
+  const spec = loadCommandSpec(sub);
+  const longs = spec.options.flatMap((o) => (o.long === undefined ? [] : [o.long]));
+  const prefixes = new Set<string>();
+  const shorts = new Set<string>();
+  for (const option of fileOptionsOf(spec)) {
+    if (option.long !== undefined) prefixes.add(longStem(option.long, longs));
+    for (const short of option.shorts) {
+      prefixes.add(`-${short}`);
+      shorts.add(short);
+    }
+  }
+  return { prefixes: [...prefixes].sort(), shorts: [...shorts].sort() };
+}
 
 /** Which builtins can produce each effect (the catalogue in src/git/invocation.ts). */
 export const EFFECT_SUBCOMMANDS: Record<Effect, readonly string[] | '*'> = {
@@ -126,6 +184,10 @@ export function subcommandsOf(rule: CompiledRule): Set<string> | '*' {
 
 export interface FastPathData {
   pass: string[];
+  /** Pass only when no argument can be one of their file options (path guards on). */
+  guarded: string[];
+  guardedPrefixes: string[];
+  guardedShorts: string[];
   keywords: string[];
   autoScope: string[];
   slowEnv: string[];
@@ -145,12 +207,30 @@ export function compileFastPath(policy: CompiledPolicy): FastPathData {
     else for (const sub of subs) pass.delete(sub);
   }
   for (const sub of policy.settings.scopes.autoScope) pass.delete(sub);
-  if (policy.settings.paths.guard) for (const sub of PATH_WRITING) pass.delete(sub);
+  const guarded: string[] = [];
+  const prefixes = new Set<string>();
+  const shorts = new Set<string>();
+  if (policy.settings.paths.guard) {
+    for (const sub of PATH_WRITING) {
+      if (!pass.has(sub)) continue;
+      pass.delete(sub);
+      if (!(GUARDED_CANDIDATES as readonly string[]).includes(sub)) continue;
+      const data = compileGuarded(sub);
+      // No file option found means nothing to look for: too unlike what we know, so it delegates.
+      if (data.prefixes.length === 0) continue;
+      guarded.push(sub);
+      for (const p of data.prefixes) prefixes.add(p);
+      for (const s of data.shorts) shorts.add(s);
+    }
+  }
   const keywords = policy.rules
     .filter((rule) => rule.action !== 'allow' && rule.contains !== undefined)
     .map((rule) => rule.contains!);
   return {
     pass: FAST_PATH_CANDIDATES.filter((sub) => pass.has(sub)),
+    guarded,
+    guardedPrefixes: [...prefixes].sort(),
+    guardedShorts: [...shorts].sort(),
     keywords: [...new Set(keywords)],
     autoScope: [...policy.settings.scopes.autoScope],
     slowEnv: [...slowEnv],
@@ -168,9 +248,14 @@ export function renderFastPath(policy: CompiledPolicy, policyHash: string): stri
     '# gitfence fast-path data: generated by `gitfence compile`; do not edit.',
     '# A call may skip the evaluator only when ALL hold: its first argument (no global options',
     '# before it) is one of GF_PASS_SUBCOMMANDS; no argument contains one of GF_DENY_KEYWORDS',
-    '# (newline-separated); none of GF_SLOW_ENV is set in the environment.',
+    '# (newline-separated); none of GF_SLOW_ENV is set in the environment. A GF_PASS_GUARDED',
+    '# subcommand passes only when no argument starts with one of GF_GUARDED_PREFIXES and no',
+    '# single-dash argument contains one of GF_GUARDED_SHORTS (its file options, in every spelling).',
     `GF_POLICY_HASH=${shellQuote(policyHash)}`,
     `GF_PASS_SUBCOMMANDS=${shellQuote(data.pass.join(' '))}`,
+    `GF_PASS_GUARDED=${shellQuote(data.guarded.join(' '))}`,
+    `GF_GUARDED_PREFIXES=${shellQuote(data.guardedPrefixes.join(' '))}`,
+    `GF_GUARDED_SHORTS=${shellQuote(data.guardedShorts.join(' '))}`,
     `GF_DENY_KEYWORDS=${shellQuote(data.keywords.join('\n'))}`,
     `GF_AUTOSCOPE=${shellQuote(data.autoScope.join(' '))}`,
     `GF_SLOW_ENV=${shellQuote(data.slowEnv.join(' '))}`,

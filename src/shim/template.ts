@@ -5,7 +5,8 @@
  */
 import { SHIM_MARKER } from './resolve-git.js';
 
-export const SHIM_VERSION = 1;
+/** 2: GF_GUARDED_SHORTS (an older shim would miss a file option inside a short bundle). */
+export const SHIM_VERSION = 2;
 
 export interface ShimTemplateInput {
   realGit: string;
@@ -110,17 +111,18 @@ while :; do
 done
 
 GF_POLICY_HASH= GF_PASS_SUBCOMMANDS= GF_DENY_KEYWORDS= GF_AUTOSCOPE= GF_SLOW_ENV=
-GF_PASS_GUARDED= GF_GUARDED_PREFIXES=
+GF_PASS_GUARDED= GF_GUARDED_PREFIXES= GF_GUARDED_SHORTS=
 [ -f "$gf_common/gitfence/fastpath.sh" ] && [ -r "$gf_common/gitfence/fastpath.sh" ] || gf_delegate "$@"
 . "$gf_common/gitfence/fastpath.sh" || gf_delegate "$@"
-[ -n "$GF_POLICY_HASH" ] && [ -n "$GF_PASS_SUBCOMMANDS" ] || gf_delegate "$@"
+[ -n "$GF_POLICY_HASH" ] && [ -n "$GF_PASS_SUBCOMMANDS$GF_PASS_GUARDED" ] || gf_delegate "$@"
 
 # Word lists split on blanks and newlines, with globbing off so a list entry is never a pattern.
 set -f
 gf_pass=
 for gf_word in $GF_PASS_SUBCOMMANDS; do [ "$gf_word" = "$1" ] && gf_pass=1; done
 # Guarded passes: subcommands that pass unless an argument starts with a listed prefix (path-writing
-# options such as --output and their abbreviations); with no prefixes listed they never pass.
+# options such as --output and their abbreviations) or a single-dash argument contains a listed
+# short option letter (a bundle such as -pO<file>); with no prefixes listed they never pass.
 gf_guarded=
 for gf_word in $GF_PASS_GUARDED; do [ "$gf_word" = "$1" ] && gf_guarded=1; done
 if [ -n "$gf_guarded" ] && [ -n "$GF_GUARDED_PREFIXES" ]; then
@@ -128,6 +130,9 @@ if [ -n "$gf_guarded" ] && [ -n "$GF_GUARDED_PREFIXES" ]; then
   for gf_arg in "$@"; do
     for gf_word in $GF_GUARDED_PREFIXES; do
       case "$gf_arg" in "$gf_word"*) gf_pass= ;; esac
+    done
+    for gf_word in $GF_GUARDED_SHORTS; do
+      case "$gf_arg" in --*) ;; -*"$gf_word"*) gf_pass= ;; esac
     done
   done
 fi

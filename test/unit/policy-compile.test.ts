@@ -2,7 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { presets } from '../../policies/index.js';
 import { formatError } from '../../src/errors.js';
 import { compilePolicy, compilePolicyReport } from '../../src/policy/compile.js';
-import { compileFastPath, renderFastPath } from '../../src/policy/fastpath.js';
+import {
+  compileFastPath,
+  compileGuarded,
+  longStem,
+  renderFastPath,
+} from '../../src/policy/fastpath.js';
 import { presetLayer, selectLayers, type SourceLayer } from '../../src/policy/layers.js';
 import { mergeSettings } from '../../src/policy/merge.js';
 
@@ -280,11 +285,61 @@ describe('fast path', () => {
     expect(data.autoScope).toEqual(['status', 'diff']);
   });
 
+  test('path guards move log and show to guarded passes, with every spelling of their file options', () => {
+    const ops = compilePolicy([presetLayer('opsGitSafety')]);
+    const data = compileFastPath(ops);
+    expect(data.guarded).toEqual(['log', 'show']);
+    // --output (writes), --orderfile and -O (read a path), --ou the stem of every abbreviation
+    for (const prefix of ['--ou', '--or', '-O']) expect(data.guardedPrefixes).toContain(prefix);
+    expect(data.guardedShorts).toEqual(['O']);
+    const startsGuarded = (arg: string) => data.guardedPrefixes.some((p) => arg.startsWith(p));
+    for (const arg of ['--output=/tmp/x', '--outp=/tmp/x', '--ou', '--output', '--orderf=x', '-Ox'])
+      expect(startsGuarded(arg), arg).toBe(true);
+    for (const arg of ['-1', '--oneline', '-5', 'HEAD', '--stat', '-p', '--format=%H'])
+      expect(startsGuarded(arg), arg).toBe(false);
+    const rendered = renderFastPath(ops, 'sha256:x');
+    expect(rendered).toContain(`GF_PASS_GUARDED='log show'`);
+    expect(rendered).toMatch(/^GF_GUARDED_PREFIXES='[^']*--ou[^']*'$/m);
+    expect(rendered).toContain(`GF_GUARDED_SHORTS='O'`);
+  });
+
+  test('every stem is a prefix of its option and of no other option it could be confused with', () => {
+    expect(longStem('output', ['oneline', 'output', 'orderfile'])).toBe('--ou');
+    expect(longStem('orderfile', ['oneline', 'output', 'orderfile'])).toBe('--or');
+    // an option that is a prefix of another is matched by its full name
+    expect(longStem('out', ['out', 'output'])).toBe('--out');
+    const guarded = compileGuarded('log');
+    expect(guarded.prefixes).toContain('--ou');
+  });
+
+  test('guarded passes only while path guards are on, and never for a subcommand a rule can match', () => {
+    const noGuard = compilePolicy([
+      fileLayer('repository', { extends: [presets.opsGitSafety], paths: { guard: false } }),
+    ]);
+    const open = compileFastPath(noGuard);
+    expect(open.pass).toContain('log');
+    expect(open.guarded).toEqual([]);
+    const logRule = compilePolicy([
+      fileLayer('repository', {
+        extends: [presets.opsGitSafety],
+        rules: [{ id: 'no-log', reason: 'r', match: { subcommand: 'log' } }],
+      }),
+    ]);
+    const ruled = compileFastPath(logRule);
+    expect(ruled.guarded).toEqual(['show']);
+    expect(ruled.pass).not.toContain('log');
+    const autoShow = compilePolicy([
+      fileLayer('repository', { extends: [presets.opsGitSafety], scopes: { autoScope: ['show'] } }),
+    ]);
+    expect(compileFastPath(autoShow).guarded).toEqual(['log']);
+  });
+
   test('a pattern rule or a rule without any subcommand constraint empties the list; keywords are listed', () => {
     const withPattern = compilePolicy([
       fileLayer('repository', { extends: [presets.precise], git: { denyPatterns: ['x'] } }),
     ]);
     expect(compileFastPath(withPattern).pass).toEqual([]);
+    expect(compileFastPath(withPattern).guarded).toEqual([]);
     const anyCall = compilePolicy([
       fileLayer('repository', {
         extends: [presets.precise],

@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderShimScript, shQuote } from '../../src/shim/template.js';
+import { compilePolicy } from '../../src/policy/compile.js';
+import { renderFastPath } from '../../src/policy/fastpath.js';
+import { presetLayer } from '../../src/policy/layers.js';
 
 let root: string;
 let shim: string;
@@ -148,6 +151,54 @@ describe('the sh fast path', () => {
       "GF_POLICY_HASH='h'\nGF_PASS_SUBCOMMANDS='rev-parse'\nGF_PASS_GUARDED='log'\n",
     );
     expect(run(['log', '-1'], { cwd: g }).out).toMatch(/^DELEGATE/); // no prefixes listed: never passes
+  });
+
+  it('delegates a guarded subcommand when a short bundle carries a guarded letter', () => {
+    const g = join(root, 'guarded-shorts');
+    mkdirSync(join(g, '.git', 'gitfence'), { recursive: true });
+    writeFileSync(
+      join(g, '.git', 'gitfence', 'fastpath.sh'),
+      "GF_POLICY_HASH='h'\nGF_PASS_SUBCOMMANDS=''\nGF_PASS_GUARDED='log show'\nGF_GUARDED_PREFIXES='--ou -O'\nGF_GUARDED_SHORTS='O'\n",
+    );
+    // an empty plain list does not stop guarded passes
+    expect(run(['log', '-1', '-p', '--oneline'], { cwd: g }).out).toBe('REAL log -1 -p --oneline');
+    expect(run(['show', 'HEAD:Obj'], { cwd: g }).out).toBe('REAL show HEAD:Obj');
+    for (const args of [
+      ['log', '-pO/etc/order'],
+      ['log', '-sO', '/etc/order'],
+      ['log', '-O/etc/order'],
+      ['show', '--output', '/tmp/x'],
+    ])
+      expect(run(args, { cwd: g }).out).toMatch(/^DELEGATE/);
+    expect(run(['rev-parse', 'HEAD'], { cwd: g }).out).toMatch(/^DELEGATE/); // in neither list
+  });
+
+  it('takes the data `gitfence compile` writes for opsGitSafety: log and show guarded', () => {
+    const g = join(root, 'compiled');
+    mkdirSync(join(g, '.git', 'gitfence'), { recursive: true });
+    const policy = compilePolicy([presetLayer('opsGitSafety')]);
+    writeFileSync(join(g, '.git', 'gitfence', 'fastpath.sh'), renderFastPath(policy, 'sha256:x'));
+    const at = (args: string[]) => run(args, { cwd: g }).out;
+    for (const args of [
+      ['log', '-1'],
+      ['log', '--oneline', '-5'],
+      ['show', 'HEAD'],
+      ['log', '-p', '--stat', '--format=%H %s', '--', 'src'],
+      ['rev-parse', 'HEAD'],
+    ])
+      expect(at(args)).toBe(`REAL ${args.join(' ')}`);
+    for (const args of [
+      ['log', '--output=/tmp/x'],
+      ['log', '--outp=/tmp/x'],
+      ['log', '--output', '/tmp/x'],
+      ['show', '--ou=x'],
+      ['log', '--orderfile=/etc/o'],
+      ['log', '-pO/etc/o'],
+      ['diff'],
+      ['status'],
+      ['reset', '--hard'],
+    ])
+      expect(at(args)).toMatch(/^DELEGATE/);
   });
 
   it('delegates to the dedicated entry while it exists, else to `gitfence shim exec`', () => {
