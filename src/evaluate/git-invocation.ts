@@ -20,6 +20,8 @@ export interface InvocationInput {
 /**
  * Environment that names config files or git's own programs, not the repository git acts on. A harness
  * sets these (and git itself sets GIT_EXEC_PATH for hooks and aliases), so they are left to rules.
+ * GIT_CONFIG_NOSYSTEM is a switch, never a path. GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE,
+ * GIT_OBJECT_DIRECTORY and GIT_COMMON_DIR stay guarded: they move what git acts on.
  */
 const NOT_REPOSITORY_TARGETS = new Set([
   'GIT_CONFIG',
@@ -107,7 +109,17 @@ function guardMatches(
   const roots = request.facts.allowedRoots;
   const guarded = guardedPaths(inv);
   if (policy.settings.paths.guard && roots && guarded.length > 0) {
-    const outside = guarded.filter((p) => !roots.some((root) => isInside(p.resolved, root)));
+    const outside = guarded
+      .filter((p) => !roots.some((root) => isInside(p.resolved, root)))
+      .map((p) => `${p.option} ${p.value} → ${p.resolved} (outside)`);
+    // The roots come from the repository the paths name (GIT_DIR=other/.git lists other's worktrees),
+    // so the call must also run from inside one of them: otherwise it acts on another repository.
+    if (outside.length === 0 && !roots.some((root) => isInside(inv.cwd, root))) {
+      const named = guarded.map((p) => `${p.option} ${p.value}`).join(', ');
+      outside.push(
+        `${named} names a repository whose roots do not hold the working directory ${inv.cwd}`,
+      );
+    }
     if (outside.length > 0) {
       matches.push(
         builtinMatch(
@@ -115,7 +127,7 @@ function guardMatches(
           'deny',
           'path options must stay inside this repository and its worktrees, so an agent cannot act on another repository',
           `run git from inside an allowed root (${roots.join(', ')}) without pointing it elsewhere`,
-          outside.map((p) => `${p.option} ${p.value} → ${p.resolved} (outside)`).join('; '),
+          outside.join('; '),
         ),
       );
     }
