@@ -1,5 +1,6 @@
 // The git shim (issue 3, item 9), side by side:
-// - the sh fast path (`git rev-parse HEAD`, `git log -1`) against the real git: at most 1.5x;
+// - the sh fast path (`git rev-parse HEAD`, `git log -1`; log is a guarded pass under path guards)
+//   against the real git: at most 1.5x;
 // - a denied call (`git reset --hard`, exit 42) against bare `node -e 0`: at most 1.3x.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,12 +42,14 @@ async function world() {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'gitfence-bench-shim-')));
   const home = join(dir, 'home');
   mkdirSync(home);
-  // the global config where git finds it without GIT_CONFIG_GLOBAL (which path guards read as a path)
-  writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Bench\n\temail = bench@example.com\n');
+  // GIT_CONFIG_GLOBAL set, as agent harnesses do: config files are not paths the guard checks
+  const globalConfig = join(home, '.gitconfig');
+  writeFileSync(globalConfig, '[user]\n\tname = Bench\n\temail = bench@example.com\n');
   const gitfenceHome = join(dir, 'gitfence-home');
   const base = {
     PATH: process.env.PATH,
     HOME: home,
+    GIT_CONFIG_GLOBAL: globalConfig,
     GIT_CONFIG_NOSYSTEM: '1',
     GITFENCE_HOME: gitfenceHome,
     NO_COLOR: '1',
@@ -81,9 +84,21 @@ async function world() {
     'gitfence shim install',
   );
   writeFileSync(join(repo, 'README.md'), 'bench\nuncommitted work\n');
+  // the floor any sh-script shim pays: dash's own start, with nothing but `exec git`
+  const bareWrapper = join(dir, 'bare-sh-wrapper');
+  writeFileSync(bareWrapper, `#!/bin/sh\nexec ${realpathSync('/usr/bin/git')} "$@"\n`, {
+    mode: 0o755,
+  });
   const shimDir = join(gitfenceHome, 'bin');
   const env = { ...base, PATH: `${shimDir}:${process.env.PATH}`, LLM_AGENT_NAME: 'bench-agent' };
-  return { dir, repo, env, shim: join(shimDir, 'git'), realGit: realpathSync('/usr/bin/git') };
+  return {
+    dir,
+    repo,
+    env,
+    bareWrapper,
+    shim: join(shimDir, 'git'),
+    realGit: realpathSync('/usr/bin/git'),
+  };
 }
 
 const teardown = (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true });
@@ -103,6 +118,15 @@ export const cases = [
     setup: world,
     teardown,
     subject: (ctx) => [ctx.shim, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
+    baseline: (ctx) => [ctx.realGit, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
+  },
+  {
+    // informational: the floor for any sh shim on this machine (dash's start), to read the cases above by
+    name: 'reference: bare #!/bin/sh exec-git wrapper, git log -1 vs real git',
+    target: 1.5,
+    setup: world,
+    teardown,
+    subject: (ctx) => [ctx.bareWrapper, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
     baseline: (ctx) => [ctx.realGit, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
   },
   {

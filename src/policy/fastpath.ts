@@ -6,6 +6,7 @@ import type { CompiledPolicy, CompiledRule } from '../evaluate/types.js';
 import type { Effect } from '../git/invocation.js';
 import { loadCommandSpec } from '../git/options/index.js';
 import type { CommandSpec, OptionSpec } from '../git/options/spec.js';
+import { DELEGATE_ENV } from '../shim/template.js';
 
 /** Read-only builtins the fast path may start from; rules, auto-scoping and path guards only remove. */
 export const FAST_PATH_CANDIDATES = [
@@ -233,7 +234,8 @@ export function compileFastPath(policy: CompiledPolicy): FastPathData {
     guardedShorts: [...shorts].sort(),
     keywords: [...new Set(keywords)],
     autoScope: [...policy.settings.scopes.autoScope],
-    slowEnv: [...slowEnv],
+    // every shim checks DELEGATE_ENV itself in one expansion; listing them again costs an eval each
+    slowEnv: [...slowEnv].filter((name) => !(DELEGATE_ENV as readonly string[]).includes(name)),
   };
 }
 

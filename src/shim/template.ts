@@ -117,14 +117,15 @@ GF_PASS_GUARDED= GF_GUARDED_PREFIXES= GF_GUARDED_SHORTS=
 [ -n "$GF_POLICY_HASH" ] && [ -n "$GF_PASS_SUBCOMMANDS$GF_PASS_GUARDED" ] || gf_delegate "$@"
 
 # Word lists split on blanks and newlines, with globbing off so a list entry is never a pattern.
+# Membership by one \`case\` on the blank-joined list (cheaper than a loop); $1 holds no blank (checked above).
 set -f
 gf_pass=
-for gf_word in $GF_PASS_SUBCOMMANDS; do [ "$gf_word" = "$1" ] && gf_pass=1; done
+case " $GF_PASS_SUBCOMMANDS " in *" $1 "*) gf_pass=1 ;; esac
 # Guarded passes: subcommands that pass unless an argument starts with a listed prefix (path-writing
 # options such as --output and their abbreviations) or a single-dash argument contains a listed
 # short option letter (a bundle such as -pO<file>); with no prefixes listed they never pass.
 gf_guarded=
-for gf_word in $GF_PASS_GUARDED; do [ "$gf_word" = "$1" ] && gf_guarded=1; done
+case " $GF_PASS_GUARDED " in *" $1 "*) gf_guarded=1 ;; esac
 if [ -n "$gf_guarded" ] && [ -n "$GF_GUARDED_PREFIXES" ]; then
   gf_pass=1
   for gf_arg in "$@"; do
@@ -136,7 +137,7 @@ if [ -n "$gf_guarded" ] && [ -n "$GF_GUARDED_PREFIXES" ]; then
     done
   done
 fi
-for gf_word in $GF_AUTOSCOPE; do [ "$gf_word" = "$1" ] && gf_pass=; done
+case " $GF_AUTOSCOPE " in *" $1 "*) gf_pass= ;; esac
 # Variables the compiled policy reads (GF_SLOW_ENV): set means delegate. Names are checked before eval.
 for gf_word in $GF_SLOW_ENV; do
   case "$gf_word" in [!A-Za-z_]*|*[!A-Za-z0-9_]*) gf_delegate "$@" ;; esac

@@ -334,6 +334,24 @@ describe('fast path', () => {
     expect(compileFastPath(autoShow).guarded).toEqual(['log']);
   });
 
+  test('GF_SLOW_ENV lists only what a rule reads beyond the variables every shim checks itself', () => {
+    const ops = compilePolicy([presetLayer('opsGitSafety')]);
+    expect(compileFastPath(ops).slowEnv).toEqual([]);
+    const envRule = compilePolicy([
+      fileLayer('repository', {
+        extends: [presets.precise],
+        rules: [
+          {
+            id: 'ci',
+            reason: 'r',
+            match: { subcommand: 'push', env: { CI: true, GIT_DIR: true } },
+          },
+        ],
+      }),
+    ]);
+    expect(compileFastPath(envRule).slowEnv).toEqual(['CI']);
+  });
+
   test('a pattern rule or a rule without any subcommand constraint empties the list; keywords are listed', () => {
     const withPattern = compilePolicy([
       fileLayer('repository', { extends: [presets.precise], git: { denyPatterns: ['x'] } }),
