@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-import { run } from '../dist/cli/main.js';
-
-await run(['save-patch', ...process.argv.slice(2)]);
+// CommonJS (bin/package.json): the CLI itself is an ES module, loaded dynamically.
+import('../dist/cli/main.js').then(({ run }) => run(['save-patch', ...process.argv.slice(2)]));

@@ -4,4 +4,6 @@
  */
 import { runAgentHookProcess } from './hook-entry.js';
 
-process.exitCode = await runAgentHookProcess(process.argv.slice(2));
+void runAgentHookProcess(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

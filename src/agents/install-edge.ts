@@ -41,14 +41,14 @@ export function hookCommandFor(nodePath: string, cliPath: string, hook: string):
   return `${shellQuote(nodePath)} ${shellQuote(cliPath)} hook ${hook} || exit 2`;
 }
 
-/** The same through the dedicated entry `dist/agent-hook.js` (no command table: a faster start). */
+/** The same through the dedicated entry `dist/agent-hook.cjs` (no command table: a faster start). */
 export function dedicatedHookCommandFor(nodePath: string, entryPath: string, hook: string): string {
   return `${shellQuote(nodePath)} ${shellQuote(entryPath)} ${hook} || exit 2`;
 }
 
 /** The hook command for this installation: the dedicated entry when the build has it. */
 export function hookCommandIn(packageRoot: string, nodePath: string, hook: string): string {
-  const entry = join(packageRoot, 'dist', 'agent-hook.js');
+  const entry = join(packageRoot, 'dist', 'agent-hook.cjs');
   return existsSync(entry)
     ? dedicatedHookCommandFor(nodePath, entry, hook)
     : hookCommandFor(nodePath, join(packageRoot, 'bin', 'gitfence.js'), hook);

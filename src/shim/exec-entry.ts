@@ -5,6 +5,7 @@
  * `gitfence shim exec`, which does the same.
  */
 import { EXIT, exitCodeForError, formatError } from '../errors.js';
+import { fdOutput } from '../cli/hot-stdio.js';
 import { runShimExec } from './exec.js';
 
 export async function runShimExecProcess(argv: string[]): Promise<number> {
@@ -18,8 +19,8 @@ export async function runShimExecProcess(argv: string[]): Promise<number> {
         args: [],
         env: process.env,
         cwd: process.cwd(),
-        stdout: process.stdout,
-        stderr: process.stderr,
+        stdout: fdOutput(1),
+        stderr: fdOutput(2),
         // touching process.stdin sets it up (~2 ms); the shim never reads it
         get stdin() {
           return process.stdin;
@@ -31,9 +32,11 @@ export async function runShimExecProcess(argv: string[]): Promise<number> {
     );
     return typeof result === 'string' ? EXIT[result] : result.passthrough;
   } catch (error) {
-    process.stderr.write(`${formatError(error)}\n`);
+    fdOutput(2).write(`${formatError(error)}\n`);
     return exitCodeForError(error);
   }
 }
 
-process.exitCode = await runShimExecProcess(process.argv.slice(2));
+void runShimExecProcess(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

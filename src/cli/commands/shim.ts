@@ -73,7 +73,7 @@ async function runInstall(context: CliContext, args: string[]): Promise<CommandR
     node: nodeBinary(),
     cli: cliEntry(),
     // baked even while absent: the shim uses it once a build has put it there
-    entry: join(findPackageRoot(), 'dist', 'shim-exec.js'),
+    entry: join(findPackageRoot(), 'dist', 'shim-exec.cjs'),
     git,
     now: context.now(),
     profileHome: values.profile ? home : null,
