@@ -41,11 +41,22 @@ function lazyBuiltins() {
   return {
     name: 'lazy-builtins',
     setup(b) {
-      b.onResolve({ filter }, (args) =>
-        args.kind === 'import-statement' || args.kind === 'dynamic-import'
-          ? { path: args.path.replace(/^(node:)?/, 'node:'), namespace: 'lazy-builtin' }
-          : undefined,
-      );
+      const builtin = (path) => path.replace(/^(node:)?/, 'node:');
+      b.onResolve({ filter }, (args) => {
+        if (args.kind === 'import-statement') {
+          return { path: builtin(args.path), namespace: 'lazy-builtin' };
+        }
+        // `await import('node:os')` loads the module when it runs, as in the source
+        if (args.kind === 'dynamic-import') {
+          return { path: builtin(args.path), namespace: 'lazy-builtin-dynamic' };
+        }
+        return undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-builtin-dynamic' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+        resolveDir: root,
+      }));
       b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => {
         const real = requireBuiltin(args.path);
         // A function becomes a proxy that forwards calls, `new`, and property reads (statics,

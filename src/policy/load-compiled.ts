@@ -2,8 +2,7 @@
  * The enforcement-time loader: JSON.parse plus an integrity check, nothing heavy (no zod, no
  * esbuild). Repository policy → global policy → the built-in default; never "no policy".
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { GitfenceError } from '../errors.js';
 import type { CompiledPolicy } from '../evaluate/types.js';
@@ -31,9 +30,10 @@ export type PolicyOrigin =
   | { kind: 'global'; file: string }
   | { kind: 'default'; file: string };
 
+// synchronous: a small file on every decision, and node:fs/promises costs more to load than the read
 async function readText(file: string): Promise<string | null> {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;

@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
-import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { appendAuditEntry } from '../audit/append.js';
 import { renderAuditEntry, type AuditEntry } from '../audit/entry.js';
@@ -63,7 +62,12 @@ export function spawnInherited(
     });
     child.on('close', (code, signal) => {
       cleanup();
-      if (signal) resolve(128 + (osConstants.signals[signal] ?? 1));
+      // node:os only when git died of a signal: its constants are not worth loading otherwise
+      if (signal)
+        import('node:os').then(
+          ({ constants }) => resolve(128 + (constants.signals[signal] ?? 1)),
+          reject,
+        );
       else resolve(code ?? 1);
     });
   });
