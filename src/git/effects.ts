@@ -19,6 +19,15 @@ export interface EffectInput {
 }
 
 /** Boolean option state, last one wins; ambiguous abbreviations count for every candidate. */
+/** Log-family commands whose `--output` writes a file. */
+const WRITES_OUTPUT: ReadonlySet<string | null> = new Set([
+  'log',
+  'show',
+  'diff',
+  'whatchanged',
+  'shortlog',
+]);
+
 class OptionState {
   private readonly state = new Map<string, boolean>();
   private readonly maybe = new Set<string>();
@@ -108,6 +117,9 @@ export function computeEffects(input: EffectInput): Effect[] {
   if (VERIFY_COMMANDS.has(sub) && (s.on('--no-verify') || s.off('--verify'))) {
     if (!(sub === 'push' && s.sure('--dry-run'))) effects.add('bypass-hooks');
   }
+
+  // --output=<file> overwrites a file, which may be another agent's unsaved work.
+  if (WRITES_OUTPUT.has(sub) && s.on('--output')) effects.add('discard-worktree-changes');
 
   switch (sub) {
     case 'reset':

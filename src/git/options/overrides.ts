@@ -104,7 +104,13 @@ export const REVISION_OPTIONS: readonly string[] = [
   'q',
 ];
 
-const REVISION: CommandSpecInput = { options: REVISION_OPTIONS, abbrev: false, numeric: true };
+const REVISION: CommandSpecInput = {
+  options: REVISION_OPTIONS,
+  abbrev: false,
+  numeric: true,
+  // path guards: these name files git writes (--output) or reads (--orderfile, -O)
+  paths: ['--output', '--orderfile', '-O'],
+};
 
 /** Replaces or extends generated tables; `options` here are appended after the generated ones. */
 export const OVERRIDES: Record<string, CommandSpecInput> = {
