@@ -7,28 +7,15 @@ import { GitfenceError } from '../errors.js';
 import type { CompiledPolicy, LeaseFact } from '../evaluate/types.js';
 import { discoverRepo, type RepoInfo } from '../repo/discover.js';
 import { loadCompiledPolicy } from '../policy/load-compiled.js';
-import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
 import { readActiveLeases } from '../scopes/facts.js';
-import { resolveRealGit } from '../shim/resolve-git.js';
-import type { GitRunner } from '../util/git-runner.js';
-import { createPipeSafeGitRunner } from './git.js';
+import { resolveRealGitFor } from '../shim/resolve-git.js';
+import { createGitRunner, scrubGitEnv, type GitRunner } from '../util/git-runner.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const GITFENCE_VERSION: string = packageJson.version;
 
-/** Variables that would point git somewhere else or inject config: gitfence's own git calls run without them. */
-const SCRUBBED =
-  /^(GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_OBJECT_DIRECTORY|GIT_ALTERNATE_OBJECT_DIRECTORIES|GIT_COMMON_DIR|GIT_NAMESPACE|GIT_CONFIG_PARAMETERS|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+|GIT_EXTERNAL_DIFF|GIT_DIFF_OPTS|GIT_LITERAL_PATHSPECS|GIT_GLOB_PATHSPECS|GIT_NOGLOB_PATHSPECS|GIT_ICASE_PATHSPECS)$/;
-
-export function scrubGitEnv(
-  env: Record<string, string | undefined>,
-): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !SCRUBBED.test(key)));
-}
-
 export function createPatchGitRunner(env: Record<string, string | undefined>): GitRunner {
-  const shimDir = homePaths(gitfenceHomeFrom(env, homedir())).shimDir;
-  return createPipeSafeGitRunner(resolveRealGit({ env, shimDir }), scrubGitEnv(env));
+  return createGitRunner(resolveRealGitFor(env, homedir()), scrubGitEnv(env));
 }
 
 export async function requireRepo(

@@ -2,6 +2,7 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { GitfenceError } from '../errors.js';
+import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
 
 /** The first line of every shim gitfence writes; how a file is recognised as a shim. */
 export const SHIM_MARKER = '# gitfence-shim';
@@ -116,4 +117,13 @@ export function resolveRealGit({ env, shimDir, fs = realFsProbe }: ResolveGitOpt
     got: searched.length ? searched.join(delimiter) : '(empty PATH)',
     hint: 'install git, or set GITFENCE_REAL_GIT to its absolute path',
   });
+}
+
+/** The real git for an environment, skipping the shim directory under its gitfence home. */
+export function resolveRealGitFor(
+  env: Record<string, string | undefined>,
+  home: string,
+  fs: FsProbe = realFsProbe,
+): string {
+  return resolveRealGit({ env, shimDir: homePaths(gitfenceHomeFrom(env, home)).shimDir, fs });
 }

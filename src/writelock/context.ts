@@ -1,9 +1,9 @@
 /** Wiring the real world for the write-lock commands: the real git, the platform, the clock, the watchdog. */
 import { GitfenceError } from '../errors.js';
 import { discoverRepo, type RepoInfo } from '../repo/discover.js';
-import type { GitRunner } from '../util/git-runner.js';
+import { resolveRealGitFor } from '../shim/resolve-git.js';
+import { createGitRunner, type GitRunner } from '../util/git-runner.js';
 import { createPlatform } from './platform.js';
-import { createRealGitRunner } from './real-git.js';
 import type { WriteLockDeps } from './service.js';
 import { spawnWatchdog } from './watchdog.js';
 
@@ -12,7 +12,8 @@ export function createWriteLockDeps(
   now: () => number = Date.now,
 ): WriteLockDeps {
   return {
-    git: createRealGitRunner(env),
+    // gitfence's own read-only calls must reach the real git: the shim would call back into us
+    git: createGitRunner(resolveRealGitFor(env, env.HOME ?? '/'), env),
     platform: createPlatform(env),
     now,
     startWatchdog: (request) => spawnWatchdog(request, env),

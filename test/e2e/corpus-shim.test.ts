@@ -28,7 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractGitCalls } from '../../src/agents/shell/extract.js';
 import { parseInvocation } from '../../src/git/parse.js';
 import { installShim, loadManifest } from '../../src/shim/install.js';
-import { createShimGitRunner } from '../../src/shim/runner.js';
+import { createGitRunner } from '../../src/util/git-runner.js';
 import { must } from '../helpers/sandbox.js';
 import { createShimWorld, policySource, type ShimWorld } from '../helpers/shim-world.js';
 
@@ -323,7 +323,7 @@ beforeAll(async () => {
     realGit: manifest.realGit,
     node: manifest.node,
     cli: manifest.cli,
-    git: createShimGitRunner(manifest.realGit, w.sb.env),
+    git: createGitRunner(manifest.realGit, w.sb.env),
     now: Date.now(),
     profileHome: w.sb.home,
     agentMarkers: ['GF_CORPUS_SESSION'],

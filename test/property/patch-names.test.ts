@@ -7,14 +7,14 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gatherScopedPatch } from '../../src/patch/gather.js';
-import { createPipeSafeGitRunner } from '../../src/patch/git.js';
+import { createGitRunner } from '../../src/util/git-runner.js';
 import { discoverRepo, type RepoInfo } from '../../src/repo/discover.js';
 import { createSandbox, type Sandbox } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
 let repo: string;
 let info: RepoInfo;
-const git = () => createPipeSafeGitRunner('git', { ...process.env, ...sb.env });
+const git = () => createGitRunner('git', { ...process.env, ...sb.env });
 
 beforeAll(async () => {
   sb = createSandbox();

@@ -23,7 +23,7 @@ import {
   upsertProfileBlock,
 } from '../../src/shim/profile.js';
 import { listGitsOnPath, resolveRealGit, SHIM_MARKER } from '../../src/shim/resolve-git.js';
-import { createShimGitRunner } from '../../src/shim/runner.js';
+import { createGitRunner } from '../../src/util/git-runner.js';
 
 let root: string;
 const realGit = realpathSync('/usr/bin/git');
@@ -114,7 +114,7 @@ describe('install and uninstall', () => {
       realGit,
       node: process.execPath,
       cli: '/opt/gitfence/bin/gitfence.js',
-      git: createShimGitRunner(realGit, { PATH: '/usr/bin:/bin' }),
+      git: createGitRunner(realGit, { PATH: '/usr/bin:/bin' }),
       now: 0,
       profileHome: home,
       agentMarkers: ['LLM_AGENT_NAME', 'CLAUDECODE'],
@@ -153,7 +153,7 @@ describe('install and uninstall', () => {
         realGit,
         node: process.execPath,
         cli: '/x',
-        git: createShimGitRunner(realGit),
+        git: createGitRunner(realGit),
         now: 0,
         profileHome: null,
         agentMarkers: [],

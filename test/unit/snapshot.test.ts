@@ -2,7 +2,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createShimGitRunner } from '../../src/shim/runner.js';
+import { createGitRunner } from '../../src/util/git-runner.js';
 import {
   createSnapshot,
   listSnapshotFiles,
@@ -22,7 +22,7 @@ afterAll(() => sb.cleanup());
 
 describe('snapshots', () => {
   it('captures tracked, staged, untracked and small ignored files without touching index or tree', async () => {
-    const git = createShimGitRunner('/usr/bin/git', sb.env);
+    const git = createGitRunner('/usr/bin/git', sb.env);
     writeFileSync(join(repo, 'a.txt'), 'a changed\n');
     writeFileSync(join(repo, 'staged.txt'), 'staged\n');
     must(sb.git(repo, 'add', 'staged.txt'));
@@ -74,7 +74,7 @@ describe('snapshots', () => {
   });
 
   it('restores only the paths asked for', async () => {
-    const git = createShimGitRunner('/usr/bin/git', sb.env);
+    const git = createGitRunner('/usr/bin/git', sb.env);
     writeFileSync(join(repo, 'a.txt'), 'one\n');
     writeFileSync(join(repo, 'new.txt'), 'two\n');
     const snap = await createSnapshot({

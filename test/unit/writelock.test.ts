@@ -28,7 +28,8 @@ import {
   type Platform,
   type PlatformFacts,
 } from '../../src/writelock/platform.js';
-import { createRealGitRunner } from '../../src/writelock/real-git.js';
+import { resolveRealGitFor } from '../../src/shim/resolve-git.js';
+import { createGitRunner } from '../../src/util/git-runner.js';
 import {
   ensureWriteLockState,
   lockRepo,
@@ -82,7 +83,7 @@ function recordingPlatform(f: PlatformFacts) {
 
 let root: string;
 let repo: RepoInfo;
-const git = createRealGitRunner(ENV);
+const git = createGitRunner(resolveRealGitFor(ENV, ENV.HOME), ENV);
 
 function sh(cwd: string, ...args: string[]) {
   execFileSync('git', args, { cwd, env: ENV as NodeJS.ProcessEnv, stdio: 'pipe' });

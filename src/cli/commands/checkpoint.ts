@@ -3,10 +3,9 @@ import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
-import { gitfenceHomeFrom, homePaths } from '../../repo/state-paths.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
-import { resolveRealGit } from '../../shim/resolve-git.js';
-import { createShimGitRunner } from '../../shim/runner.js';
+import { resolveRealGitFor } from '../../shim/resolve-git.js';
+import { createGitRunner } from '../../util/git-runner.js';
 import {
   createSnapshot,
   listSnapshotFiles,
@@ -37,16 +36,12 @@ tree. Break-glass takes one automatically before an approved command runs.
 Exit codes: 0 done, 2 usage error (unknown snapshot, not inside a repository), 1 internal error.`;
 
 async function open(context: CliContext) {
-  const gitfenceHome = gitfenceHomeFrom(context.env, homedir());
-  const git = createShimGitRunner(
-    resolveRealGit({ env: context.env, shimDir: homePaths(gitfenceHome).shimDir }),
-    {
-      ...context.env,
-      GIT_DIR: undefined,
-      GIT_WORK_TREE: undefined,
-      GIT_INDEX_FILE: undefined,
-    },
-  );
+  const git = createGitRunner(resolveRealGitFor(context.env, homedir()), {
+    ...context.env,
+    GIT_DIR: undefined,
+    GIT_WORK_TREE: undefined,
+    GIT_INDEX_FILE: undefined,
+  });
   const repo = await discoverRepo(context.cwd, git);
   if (!repo?.topLevel) {
     throw new GitfenceError('NOT_A_REPOSITORY', 'not inside a git working tree', {

@@ -5,11 +5,9 @@ import { parseArgs } from 'node:util';
 import { filterAuditEntries, loadAuditEntries, renderAuditLine } from '../../audit/read.js';
 import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
-import { gitfenceHomeFrom } from '../../repo/state-paths.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
-import { resolveRealGit } from '../../shim/resolve-git.js';
-import { createShimGitRunner } from '../../shim/runner.js';
-import { homePaths } from '../../repo/state-paths.js';
+import { resolveRealGitFor } from '../../shim/resolve-git.js';
+import { createGitRunner } from '../../util/git-runner.js';
 import { parseDuration } from '../../util/units.js';
 import type { Command } from '../context.js';
 
@@ -51,11 +49,7 @@ export const command: Command = {
       values.since === undefined
         ? undefined
         : context.now() - parseDuration(values.since, '--since');
-    const gitfenceHome = gitfenceHomeFrom(context.env, homedir());
-    const git = createShimGitRunner(
-      resolveRealGit({ env: context.env, shimDir: homePaths(gitfenceHome).shimDir }),
-      context.env,
-    );
+    const git = createGitRunner(resolveRealGitFor(context.env, homedir()), context.env);
     const repo = await discoverRepo(context.cwd, git);
     if (!repo) {
       throw new GitfenceError('NOT_A_REPOSITORY', 'not inside a git repository', {

@@ -10,7 +10,7 @@ import { installShim, uninstallShim } from '../../shim/install.js';
 import { cliEntry, findPackageRoot, nodeBinary } from '../../shim/paths.js';
 import { resolveRealGit } from '../../shim/resolve-git.js';
 import { gatherShimStatus, renderShimStatus } from '../../shim/status.js';
-import { createShimGitRunner as createGitRunner } from '../../shim/runner.js';
+import { createGitRunner } from '../../util/git-runner.js';
 import type { CliContext, Command, CommandResult } from '../context.js';
 
 const USAGE = `usage: gitfence shim install [--dir DIR] [--profile]
