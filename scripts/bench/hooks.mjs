@@ -1,12 +1,9 @@
 // `gitfence hook pre-push` on a 100-commit push against `git log -p <range>` over the same commits
 // (issue 7: at most 1.5x). The push is clean, so the hook does its whole job and exits 0.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-
-const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'bin/gitfence.js');
+import { benchWorld, cli, gitIn, removeWorld } from './lib.mjs';
 
 const COMMITS = 100;
 const FILES = 40;
@@ -59,26 +56,10 @@ function history() {
 }
 
 function world() {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'gitfence-bench-hooks-')));
-  const home = join(dir, 'home');
-  mkdirSync(home);
-  const globalConfig = join(home, '.gitconfig');
-  writeFileSync(globalConfig, '[user]\n\tname = Bench\n\temail = bench@example.com\n');
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    GIT_CONFIG_GLOBAL: globalConfig,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GITFENCE_HOME: join(dir, 'gitfence-home'),
-    NO_COLOR: '1',
-  };
+  const { dir, env } = benchWorld('gitfence-bench-hooks-');
   const repo = join(dir, 'repo');
   const remote = join(dir, 'remote.git');
-  const git = (cwd, args, input) => {
-    const r = spawnSync('git', args, { cwd, env, encoding: 'utf8', input });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout.trim();
-  };
+  const git = (cwd, args, input) => gitIn(cwd, env)(args, input).stdout.trim();
   mkdirSync(repo);
   git(repo, ['init', '-q', '-b', 'main']);
   git(repo, ['fast-import', '--quiet'], history());
@@ -112,7 +93,7 @@ export const cases = [
     name: `pre-push on a ${COMMITS}-commit push vs git log -p <range>`,
     target: 1.5,
     setup: world,
-    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    teardown: removeWorld,
     subject,
     baseline: gitLog,
   },
@@ -122,7 +103,7 @@ export const cases = [
     name: `pre-push on a ${COMMITS}-commit push vs node -e 0 + git log -p <range>`,
     target: 1.5,
     setup: world,
-    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    teardown: removeWorld,
     subject,
     baseline: (ctx) => [
       [process.execPath, ['-e', '0'], { cwd: ctx.repo, env: ctx.env }],

@@ -3,12 +3,9 @@
 // (issue 5: at most 1.5x). The repository is generated in one `git fast-import` stream.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'bin/gitfence.js');
+import { benchWorld, cli, gitIn, removeWorld } from './lib.mjs';
 const DIRS = 500;
 const PER_DIR = 20;
 const SCOPE_DIR = 'd0042';
@@ -30,25 +27,9 @@ function canonical(value) {
 }
 
 function world() {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'gitfence-bench-patch-')));
-  const home = join(dir, 'home');
-  mkdirSync(home);
-  const globalConfig = join(home, '.gitconfig');
-  writeFileSync(globalConfig, '[user]\n\tname = Bench\n\temail = bench@example.com\n');
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    GIT_CONFIG_GLOBAL: globalConfig,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GITFENCE_HOME: join(dir, 'gitfence-home'),
-    NO_COLOR: '1',
-  };
+  const { dir, env } = benchWorld('gitfence-bench-patch-');
   const repo = join(dir, 'repo');
-  const git = (args, input) => {
-    const r = spawnSync('git', args, { cwd: repo, env, input, maxBuffer: 1 << 28 });
-    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-    return r;
-  };
+  const git = gitIn(repo, env, { maxBuffer: 1 << 28 });
   mkdirSync(repo);
   git(['init', '-q', '-b', 'main']);
   const chunks = ['commit refs/heads/main\ncommitter Bench <bench@example.com> 1700000000 +0000\n'];
@@ -168,7 +149,7 @@ export const cases = [
     name: 'save-patch --path (20-file scope, 10k files, 200 changed) vs git diff + ls-files',
     target: 1.5,
     setup: world,
-    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    teardown: removeWorld,
     subject: (ctx) => [
       process.execPath,
       [cli, 'save-patch', '--path', SCOPE, '--out', ctx.out],
@@ -180,7 +161,7 @@ export const cases = [
     name: 'save-patch --path --stdout (same, no files written) vs git diff + ls-files',
     target: 1.5,
     setup: world,
-    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    teardown: removeWorld,
     subject: (ctx) => [
       process.execPath,
       [cli, 'save-patch', '--path', SCOPE, '--stdout'],
@@ -192,7 +173,7 @@ export const cases = [
     name: "save-patch's git work alone (no node start-up) vs git diff + ls-files",
     target: 1.5,
     setup: world,
-    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    teardown: removeWorld,
     subject: gitWork,
     baseline,
   },

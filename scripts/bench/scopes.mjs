@@ -2,27 +2,12 @@
 //   acquire with 1,000 active leases vs acquire on an empty store, both as processes (at most 1.3x);
 //   scoped `git status` through the shim vs bare `node -e 0` + raw `git status -- <scopes>` (1.2x).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'bin/gitfence.js');
+import { benchWorld, cli, removeWorld } from './lib.mjs';
 
 function world() {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'gitfence-bench-scopes-')));
-  const home = join(dir, 'home');
-  mkdirSync(home);
-  const globalConfig = join(home, '.gitconfig');
-  writeFileSync(globalConfig, '[user]\n\tname = Bench\n\temail = bench@example.com\n');
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    GIT_CONFIG_GLOBAL: globalConfig,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GITFENCE_HOME: join(dir, 'gitfence-home'),
-    NO_COLOR: '1',
-  };
+  const { dir, env } = benchWorld('gitfence-bench-scopes-');
   const makeRepo = (name, files = 0) => {
     const repo = join(dir, name);
     const run = (cmd, args) => {
@@ -85,7 +70,7 @@ export const cases = [
       seedLeases(full.repo, 1000);
       return { ...w, full: full.repo, empty: empty.repo };
     },
-    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    teardown: removeWorld,
     subject: (ctx) => acquire(ctx.full, ctx.env),
     baseline: (ctx) => acquire(ctx.empty, ctx.env),
   },
@@ -113,7 +98,7 @@ export const cases = [
       delete agentEnv.GIT_CONFIG_GLOBAL;
       return { ...w, repo, agentEnv };
     },
-    teardown: (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true }),
+    teardown: removeWorld,
     subject: (ctx) => ['git', ['status', '--porcelain'], { cwd: ctx.repo, env: ctx.agentEnv }],
     baseline: (ctx) => [
       [process.execPath, ['-e', '0'], { cwd: ctx.repo, env: ctx.env }],
