@@ -1,9 +1,8 @@
 /** `gitfence agents install|uninstall [--agents claude,gemini,codex] [--cwd DIR] [--json]`. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { installAgentsHere, uninstallAgentsHere } from '../../agents/install-edge.js';
 import { AGENT_NAMES, parseAgentList } from '../../agents/install.js';
-import { GitfenceError } from '../../errors.js';
+import { parseFlags, positionalsError } from '../args.js';
 import type { Command } from '../context.js';
 
 const USAGE =
@@ -29,9 +28,9 @@ export const command: Command = {
     'Re-run install after `gitfence compile` so the rule files follow the policy.',
   ].join('\n'),
   async run(context) {
-    let parsed;
-    try {
-      parsed = parseArgs({
+    const usage = { where: 'gitfence agents', expected: USAGE };
+    const parsed = parseFlags(
+      {
         args: context.args,
         options: {
           agents: { type: 'string', default: 'all' },
@@ -40,23 +39,15 @@ export const command: Command = {
         },
         allowPositionals: true,
         strict: true,
-      });
-    } catch (error) {
-      throw new GitfenceError('USAGE', (error as Error).message, {
-        where: 'gitfence agents',
-        expected: USAGE,
-      });
-    }
+      },
+      usage,
+    );
     const [action, ...extra] = parsed.positionals;
     if ((action !== 'install' && action !== 'uninstall') || extra.length > 0) {
-      throw new GitfenceError(
-        'USAGE',
+      throw positionalsError(
         action ? `unknown action "${parsed.positionals.join(' ')}"` : 'no action given',
-        {
-          where: 'gitfence agents',
-          expected: USAGE,
-          got: parsed.positionals.join(' ') || '(nothing)',
-        },
+        parsed.positionals,
+        usage,
       );
     }
     const agents = parseAgentList(parsed.values.agents);

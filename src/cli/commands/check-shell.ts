@@ -1,7 +1,5 @@
 /** `gitfence check-shell [--json] [--cwd DIR] [--agent NAME] -- '<command string>'`: decide every git call in it. */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { decideCallWithPolicy } from '../../agents/decide-call.js';
 import {
   decideShell,
@@ -12,6 +10,7 @@ import {
 import { GitfenceError } from '../../errors.js';
 import { colorEnabled } from '../../render/color-enabled.js';
 import { renderDenialLine } from '../../render/denial.js';
+import { parseDecisionArgs, requireDirectory } from '../args.js';
 import type { CliContext, Command } from '../context.js';
 
 const USAGE =
@@ -25,31 +24,13 @@ export interface CheckShellArgs {
 }
 
 export function parseCheckShellArgs(context: CliContext): CheckShellArgs {
-  const split = context.args.indexOf('--');
-  const head = split === -1 ? context.args : context.args.slice(0, split);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: head,
-      options: {
-        json: { type: 'boolean', default: false },
-        agent: { type: 'string' },
-        cwd: { type: 'string' },
-      },
-      allowPositionals: split === -1,
-      strict: true,
-    });
-  } catch (error) {
-    throw new GitfenceError('USAGE', (error as Error).message, {
-      where: 'gitfence check-shell',
-      expected: USAGE,
-      got: context.args.join(' '),
-      hint: 'put the shell command string after `--`, quoted as one argument',
-    });
-  }
+  const parsed = parseDecisionArgs(context.args, {
+    where: 'gitfence check-shell',
+    expected: USAGE,
+    hint: 'put the shell command string after `--`, quoted as one argument',
+  });
   // Several words after `--` are joined as `sh -c "$*"` would see them.
-  const words = split === -1 ? parsed.positionals : context.args.slice(split + 1);
-  const command = words.join(' ');
+  const command = parsed.words.join(' ');
   if (command.trim() === '') {
     throw new GitfenceError('USAGE', 'no shell command given', {
       where: 'gitfence check-shell',
@@ -57,22 +38,10 @@ export function parseCheckShellArgs(context: CliContext): CheckShellArgs {
       got: '(nothing)',
     });
   }
-  const cwd = resolve(context.cwd, parsed.values.cwd ?? '.');
-  let isDir = false;
-  try {
-    isDir = statSync(cwd).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) {
-    throw new GitfenceError('USAGE', 'no such directory', {
-      where: '--cwd',
-      expected: 'an existing directory',
-      got: cwd,
-    });
-  }
-  const agent = parsed.values.agent || context.env.LLM_AGENT_NAME || null;
-  return { json: parsed.values.json, cwd, agent, command };
+  const cwd = resolve(context.cwd, parsed.cwd ?? '.');
+  requireDirectory(cwd);
+  const agent = parsed.agent || context.env.LLM_AGENT_NAME || null;
+  return { json: parsed.json, cwd, agent, command };
 }
 
 /** The JSON report: the Decision for each call, in the order the calls appear. */

@@ -1,7 +1,6 @@
 /** `gitfence export codex-rules | claude-settings | gemini-policy [--out FILE] [--cwd DIR]`. */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { gatherExportSource } from '../../agents/export/gather.js';
 import { computeForbiddenPrefixes, policyDecider } from '../../agents/export/prefixes.js';
 import {
@@ -15,6 +14,7 @@ import { GitfenceError } from '../../errors.js';
 import { evaluate } from '../../evaluate/evaluate.js';
 import { createRealGitRunner } from '../../facts/real-git.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { parseFlags, positionalsError } from '../args.js';
 import type { Command } from '../context.js';
 
 export const FORMATS: Record<string, (entries: ForbiddenPrefix[], ctx: ExportContext) => string> = {
@@ -69,30 +69,22 @@ export const command: Command = {
     '  --cwd DIR    use the policy and worktrees of the repository at DIR (default: here)',
   ].join('\n'),
   async run(context) {
-    let parsed;
-    try {
-      parsed = parseArgs({
+    const usage = { where: 'gitfence export', expected: USAGE };
+    const parsed = parseFlags(
+      {
         args: context.args,
         options: { out: { type: 'string' }, cwd: { type: 'string' } },
         allowPositionals: true,
         strict: true,
-      });
-    } catch (error) {
-      throw new GitfenceError('USAGE', (error as Error).message, {
-        where: 'gitfence export',
-        expected: USAGE,
-      });
-    }
+      },
+      usage,
+    );
     const [format, ...extra] = parsed.positionals;
     if (format === undefined || extra.length > 0) {
-      throw new GitfenceError(
-        'USAGE',
+      throw positionalsError(
         format === undefined ? 'no export format given' : 'too many arguments',
-        {
-          where: 'gitfence export',
-          expected: USAGE,
-          got: parsed.positionals.join(' ') || '(nothing)',
-        },
+        parsed.positionals,
+        usage,
       );
     }
     const cwd = resolve(context.cwd, parsed.values.cwd ?? '.');
