@@ -15,14 +15,15 @@ const toolCall = (repo, command) =>
     tool_input: { command, description: 'bench' },
   });
 
-const hookCase = (name, command, expectCode, hook = 'claude-code') => ({
+/** One hook decision as a case: `args(ctx)` is the node argv that runs the hook. */
+const decisionCase = (name, command, expectCode, setup, args) => ({
   name,
   target: 1.2,
-  setup: world,
+  setup,
   teardown: removeWorld,
   subject: (ctx) => [
     process.execPath,
-    [cli, 'hook', hook],
+    args(ctx),
     {
       cwd: ctx.repo,
       env: ctx.env,
@@ -33,6 +34,9 @@ const hookCase = (name, command, expectCode, hook = 'claude-code') => ({
   ],
   baseline: nodeBaseline,
 });
+
+const hookCase = (name, command, expectCode, hook = 'claude-code') =>
+  decisionCase(name, command, expectCode, world, () => [cli, 'hook', hook]);
 
 /** The dedicated entry the build is asked to emit as `dist/agent-hook.js` (src/agents/hook-main.ts). */
 async function worldWithEntry() {
@@ -42,24 +46,8 @@ async function worldWithEntry() {
   return { ...ctx, entry: join(outdir, 'agent-hook.js') };
 }
 
-const entryCase = (name, command, expectCode) => ({
-  name,
-  target: 1.2,
-  setup: worldWithEntry,
-  teardown: removeWorld,
-  subject: (ctx) => [
-    process.execPath,
-    [ctx.entry, 'claude-code'],
-    {
-      cwd: ctx.repo,
-      env: ctx.env,
-      input: toolCall(ctx.repo, command),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      expectCode,
-    },
-  ],
-  baseline: nodeBaseline,
-});
+const entryCase = (name, command, expectCode) =>
+  decisionCase(name, command, expectCode, worldWithEntry, (ctx) => [ctx.entry, 'claude-code']);
 
 export const cases = [
   hookCase('hook claude-code: deny `git reset --hard` vs node -e 0', 'git reset --hard', 2),
