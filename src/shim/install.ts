@@ -55,7 +55,7 @@ export interface InstallInput {
   realGit: string;
   node: string;
   cli: string;
-  /** The dedicated slow-path entry (dist/shim-exec.js), when there is one. */
+  /** The dedicated slow-path entry (dist/shim-exec.cjs), when there is one. */
   entry?: string | null;
   git: GitRunner;
   now: number;

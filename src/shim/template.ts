@@ -13,7 +13,7 @@ export interface ShimTemplateInput {
   node: string;
   /** The gitfence CLI (`bin/gitfence.js`): the slow path runs `shim exec` there. */
   cli: string;
-  /** The dedicated slow-path entry (`dist/shim-exec.js`), used while it exists (it loads less). */
+  /** The dedicated slow-path entry (`dist/shim-exec.cjs`), used while it exists (it loads less). */
   entry?: string | null;
   /** Directory of dashed wrappers answered for `git --exec-path` (see docs/shim.md). */
   execShadow: string;
