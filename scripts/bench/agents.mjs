@@ -1,7 +1,7 @@
 // One agent-hook decision as a process (JSON in → JSON out) against bare `node -e 0` (issue 8: at
 // most 1.2x). The hook loads the policy code only when the command holds a git call.
 import { join } from 'node:path';
-import { benchRepo, buildBenchEntry, cli, nodeBaseline, removeWorld, root } from './lib.mjs';
+import { benchRepo, cli, nodeBaseline, removeWorld, root } from './lib.mjs';
 
 const world = () => benchRepo('gitfence-bench-agents-');
 
@@ -38,16 +38,11 @@ const decisionCase = (name, command, expectCode, setup, args) => ({
 const hookCase = (name, command, expectCode, hook = 'claude-code') =>
   decisionCase(name, command, expectCode, world, () => [cli, 'hook', hook]);
 
-/** The dedicated entry the build is asked to emit as `dist/agent-hook.js` (src/agents/hook-main.ts). */
-async function worldWithEntry() {
-  const ctx = world();
-  const outdir = join(root, '.bench/agent-hook');
-  await buildBenchEntry({ 'agent-hook': join(root, 'src/agents/hook-main.ts') }, outdir);
-  return { ...ctx, entry: join(outdir, 'agent-hook.js') };
-}
+/** The shipped one-file entry that installed hooks run (`dist/agent-hook.cjs`). */
+const entry = join(root, 'dist/agent-hook.cjs');
 
 const entryCase = (name, command, expectCode) =>
-  decisionCase(name, command, expectCode, worldWithEntry, (ctx) => [ctx.entry, 'claude-code']);
+  decisionCase(name, command, expectCode, world, () => [entry, 'claude-code']);
 
 export const cases = [
   hookCase('hook claude-code: deny `git reset --hard` vs node -e 0', 'git reset --hard', 2),

@@ -60,19 +60,3 @@ export const nodeBaseline = (ctx) => [
   ['-e', '0'],
   { cwd: ctx.repo, env: ctx.env },
 ];
-
-/** An ESM bundle of one source entry under .bench/, built the way the hot entries are. */
-export async function buildBenchEntry(entryPoints, outdir) {
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints,
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-}
