@@ -111,6 +111,63 @@ await run(
   `git add -A && git commit -qm "initial" && git remote add origin ${remote} && git push -q origin main && git switch -qc integration`,
 );
 
+// ── the one evaluator ─────────────────────────────────────────────────────────────────────────
+step('One evaluator decides: the same calls under both presets (gitfence check)');
+const presetRepo = join(root, 'presets');
+await run(
+  null,
+  `git init -q ${presetRepo} && git -C ${presetRepo} commit -q --allow-empty -m init`,
+  {
+    cwd: root,
+  },
+);
+const calls = [
+  'status',
+  'checkout -b feature',
+  'restore --staged notes.txt',
+  'clean -n',
+  'stash list',
+  'commit -m "reset --hard"',
+  'checkout -- .',
+  'reset --har',
+  'clean -fdx',
+  "-c alias.x='reset --hard' x",
+  'push origin +main',
+  'push --force-with-lease --force',
+  'branch -D old',
+  'stash drop',
+];
+const verdicts = {};
+for (const preset of ['precise', 'opsGitSafety']) {
+  writeFileSync(
+    join(presetRepo, 'gitfence.policy.ts'),
+    `import { definePolicy, presets } from 'gitfence';\nexport default definePolicy({ extends: [presets.${preset}] });\n`,
+  );
+  await $({ cwd: presetRepo, env: baseEnv })`node ${cli} compile`;
+  for (const call of calls) {
+    const result = await $({
+      cwd: presetRepo,
+      env: baseEnv,
+      nothrow: true,
+    })`bash -c ${`node ${cli} check --json -- ${call}`}`;
+    const decision = JSON.parse(result.stdout);
+    const first = decision.matches.find((m) => m.outcome === 'deny');
+    (verdicts[call] ??= {})[preset] =
+      result.exitCode === 42
+        ? pc.red(`42 ${first?.ruleId ?? ''}`)
+        : pc.green(`${result.exitCode} allowed`);
+  }
+}
+console.log(`   ${'git …'.padEnd(34)} ${'precise'.padEnd(36)} opsGitSafety`);
+for (const call of calls) {
+  const pad = (text, width) =>
+    text + ' '.repeat(Math.max(1, width - text.replace(/\x1b\[[0-9;]*m/g, '').length));
+  console.log(
+    `   ${pad(call, 35)}${pad(verdicts[call].precise, 37)}${verdicts[call].opsGitSafety}`,
+  );
+}
+say('precise denies only what loses work; opsGitSafety also blocks every rollback subcommand.');
+
 // ── bootstrap ─────────────────────────────────────────────────────────────────────────────────
 step('The orchestrator sets gitfence up: policy, hooks, shim, and the .git write-lock');
 await run(null, `${gf} init --preset opsGitSafety --yes`);
