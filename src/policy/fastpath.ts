@@ -45,6 +45,13 @@ const PATH_WRITING = new Set(['log', 'show', 'diff', 'blame', 'grep', 'config', 
  */
 export const GUARDED_CANDIDATES = ['log', 'show'] as const;
 
+/**
+ * Auto-scoped subcommands the shim may scope itself (it knows their value-less flags: see
+ * SCOPED_FLAGS in src/shim/template.ts), when no rule could match them and the default action
+ * lets them through.
+ */
+export const SCOPE_FAST_CANDIDATES = ['status', 'diff'] as const;
+
 /** Long option names that name a file even when the option table does not mark them `path`. */
 const FILE_NAME_HINT = /file|output|dir$|directory|path|template/;
 
@@ -191,6 +198,8 @@ export interface FastPathData {
   guardedShorts: string[];
   keywords: string[];
   autoScope: string[];
+  /** Auto-scoped subcommands the shim scopes itself from the agent's scope file (GF_SCOPE_FAST). */
+  scopeFast: string[];
   slowEnv: string[];
 }
 
@@ -207,7 +216,12 @@ export function compileFastPath(policy: CompiledPolicy): FastPathData {
     if (subs === '*') pass.clear();
     else for (const sub of subs) pass.delete(sub);
   }
-  for (const sub of policy.settings.scopes.autoScope) pass.delete(sub);
+  // No rule can match these and the default action lets them through: what is left for the
+  // evaluator is auto-scoping itself, which the shim does from the scope file. Path guards do not
+  // matter here: the shim scopes only calls whose arguments are all value-less flags.
+  const autoScope = policy.settings.scopes.autoScope;
+  const scopeFast = SCOPE_FAST_CANDIDATES.filter((sub) => pass.has(sub) && autoScope.includes(sub));
+  for (const sub of autoScope) pass.delete(sub);
   const guarded: string[] = [];
   const prefixes = new Set<string>();
   const shorts = new Set<string>();
@@ -233,7 +247,8 @@ export function compileFastPath(policy: CompiledPolicy): FastPathData {
     guardedPrefixes: [...prefixes].sort(),
     guardedShorts: [...shorts].sort(),
     keywords: [...new Set(keywords)],
-    autoScope: [...policy.settings.scopes.autoScope],
+    autoScope: [...autoScope],
+    scopeFast,
     // every shim checks DELEGATE_ENV itself in one expansion; listing them again costs an eval each
     slowEnv: [...slowEnv].filter((name) => !(DELEGATE_ENV as readonly string[]).includes(name)),
   };
@@ -253,6 +268,8 @@ export function renderFastPath(policy: CompiledPolicy, policyHash: string): stri
     '# (newline-separated); none of GF_SLOW_ENV is set in the environment. A GF_PASS_GUARDED',
     '# subcommand passes only when no argument starts with one of GF_GUARDED_PREFIXES and no',
     '# single-dash argument contains one of GF_GUARDED_SHORTS (its file options, in every spelling).',
+    '# A GF_SCOPE_FAST subcommand (also in GF_AUTOSCOPE) given only value-less flags runs scoped to',
+    "# the agent's scopes/<agent>.sh pathspecs while they have not expired.",
     `GF_POLICY_HASH=${shellQuote(policyHash)}`,
     `GF_PASS_SUBCOMMANDS=${shellQuote(data.pass.join(' '))}`,
     `GF_PASS_GUARDED=${shellQuote(data.guarded.join(' '))}`,
@@ -260,6 +277,7 @@ export function renderFastPath(policy: CompiledPolicy, policyHash: string): stri
     `GF_GUARDED_SHORTS=${shellQuote(data.guardedShorts.join(' '))}`,
     `GF_DENY_KEYWORDS=${shellQuote(data.keywords.join('\n'))}`,
     `GF_AUTOSCOPE=${shellQuote(data.autoScope.join(' '))}`,
+    `GF_SCOPE_FAST=${shellQuote(data.scopeFast.join(' '))}`,
     `GF_SLOW_ENV=${shellQuote(data.slowEnv.join(' '))}`,
     '',
   ].join('\n');

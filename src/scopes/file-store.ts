@@ -17,6 +17,13 @@ import {
   emptyState,
   parseState,
 } from './ledger.js';
+import {
+  changedScopeAgents,
+  removeScopeFiles,
+  renderScopeFiles,
+  scopesDirFor,
+  writeScopeFiles,
+} from './scope-file.js';
 import type { LeaseBackend, LeaseState } from './types.js';
 
 export const leaseFiles = (dir: string) => ({
@@ -27,6 +34,8 @@ export const leaseFiles = (dir: string) => ({
 export interface FileStoreOptions {
   /** `statePaths(stateDir).leases`. */
   dir: string;
+  /** The shim's per-agent scope files (default `<stateDir>/scopes`, next to `dir`). */
+  scopesDir?: string;
   /** The store's clock: every created/expires time comes from here, read under the lock. */
   now?: () => number;
   newId?: () => string;
@@ -76,6 +85,7 @@ async function writeState(
 export function createFileLeaseStore(options: FileStoreOptions): LeaseBackend {
   const { dir, now = Date.now, onStep } = options;
   const files = leaseFiles(dir);
+  const scopesDir = options.scopesDir ?? scopesDirFor(dir);
 
   /** One locked read-modify-write; `change` is pure and returns the next state (or the same one). */
   async function transact<T>(
@@ -88,9 +98,16 @@ export function createFileLeaseStore(options: FileStoreOptions): LeaseBackend {
       const { state, value } = change(previous, now());
       // Every real change records an event; no event means nothing to write.
       if (state.journal.length > 0) {
+        // Scope files follow the committed state: the changed ones go before the commit and come
+        // back after it, so a crash in between leaves them missing (the shim delegates), never stale.
+        const before = renderScopeFiles(previous.leases);
+        const after = renderScopeFiles(state.leases);
+        const changed = changedScopeAgents(before, after);
+        await removeScopeFiles(scopesDir, changed);
         await appendHistory(dir, previous.journal);
         onStep?.('history-appended');
         await writeState(files.state, state, onStep);
+        await writeScopeFiles(scopesDir, changed, after);
       }
       return value;
     } finally {

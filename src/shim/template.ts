@@ -5,8 +5,11 @@
  */
 import { SHIM_MARKER } from './resolve-git.js';
 
-/** 2: GF_GUARDED_SHORTS (an older shim would miss a file option inside a short bundle). */
-export const SHIM_VERSION = 2;
+/**
+ * 2: GF_GUARDED_SHORTS (an older shim would miss a file option inside a short bundle).
+ * 3: GF_SCOPE_FAST (an agent's scoped status/diff from its scope file, without Node).
+ */
+export const SHIM_VERSION = 3;
 
 export interface ShimTemplateInput {
   realGit: string;
@@ -40,6 +43,81 @@ export const DELEGATE_ENV = [
   'HUSKY',
   'GITFENCE_BREAKGLASS',
 ] as const;
+
+/**
+ * The arguments the shim may scope itself, per subcommand: value-less flags only, spelled in
+ * full (an abbreviation, a flag taking a separate value, `--` or any operand delegates). Each is
+ * read the same way by the evaluator's option tables, so the call it runs is the one it would run.
+ */
+export const SCOPED_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  status: [
+    '-s',
+    '--short',
+    '--porcelain',
+    '--porcelain=v1',
+    '--porcelain=v2',
+    '-b',
+    '--branch',
+    '--long',
+    '-v',
+    '--verbose',
+    '-u',
+    '-uno',
+    '-unormal',
+    '-uall',
+    '--untracked-files',
+    '--untracked-files=no',
+    '--untracked-files=normal',
+    '--untracked-files=all',
+    '--show-stash',
+    '--ahead-behind',
+    '--no-ahead-behind',
+    '--renames',
+    '--no-renames',
+    '-z',
+  ],
+  diff: [
+    '-p',
+    '-u',
+    '--patch',
+    '-s',
+    '--no-patch',
+    '--stat',
+    '--numstat',
+    '--shortstat',
+    '--summary',
+    '--name-only',
+    '--name-status',
+    '--raw',
+    '--cached',
+    '--staged',
+    '-z',
+    '--color',
+    '--color=always',
+    '--color=never',
+    '--color=auto',
+    '--no-color',
+    '--exit-code',
+    '--quiet',
+    '-w',
+    '--ignore-all-space',
+    '-b',
+    '--ignore-space-change',
+    '-R',
+    '--no-renames',
+    '--minimal',
+    '--patience',
+    '--histogram',
+    '--check',
+  ],
+};
+
+/** One \`case\` pattern list of \`<subcommand> <flag>\` words, quoted so nothing in it is a glob. */
+function scopedFlagPatterns(): string {
+  return Object.entries(SCOPED_FLAGS)
+    .flatMap(([sub, flags]) => flags.map((flag) => shQuote(`${sub} ${flag}`)))
+    .join('|');
+}
 
 /** Nested shims deeper than this mean a loop (the real git resolved to a shim): fail closed. */
 export const MAX_SHIM_DEPTH = 16;
@@ -111,7 +189,7 @@ while :; do
 done
 
 GF_POLICY_HASH= GF_PASS_SUBCOMMANDS= GF_DENY_KEYWORDS= GF_AUTOSCOPE= GF_SLOW_ENV=
-GF_PASS_GUARDED= GF_GUARDED_PREFIXES= GF_GUARDED_SHORTS=
+GF_PASS_GUARDED= GF_GUARDED_PREFIXES= GF_GUARDED_SHORTS= GF_SCOPE_FAST=
 [ -f "$gf_common/gitfence/fastpath.sh" ] && [ -r "$gf_common/gitfence/fastpath.sh" ] || gf_delegate "$@"
 . "$gf_common/gitfence/fastpath.sh" || gf_delegate "$@"
 [ -n "$GF_POLICY_HASH" ] && [ -n "$GF_PASS_SUBCOMMANDS$GF_PASS_GUARDED" ] || gf_delegate "$@"
@@ -138,6 +216,24 @@ if [ -n "$gf_guarded" ] && [ -n "$GF_GUARDED_PREFIXES" ]; then
   done
 fi
 case " $GF_AUTOSCOPE " in *" $1 "*) gf_pass= ;; esac
+# Scoped passes: an auto-scoped subcommand the compiled policy otherwise ignores (GF_SCOPE_FAST),
+# in an agent session with a plain agent name, given value-less flags only: it runs below with the
+# agent's scope pathspecs appended. Anything else here (an operand, a double dash, an unknown flag) delegates.
+gf_scoped=
+case " $GF_SCOPE_FAST " in *" $1 "*)
+  case " $GF_AUTOSCOPE " in *" $1 "*) gf_scoped=1 ;; esac ;;
+esac
+case "\${LLM_AGENT_NAME:-}" in ''|*[!A-Za-z0-9._-]*) gf_scoped= ;; esac
+if [ -n "$gf_scoped" ]; then
+  gf_first=1
+  for gf_arg in "$@"; do
+    [ -z "$gf_first" ] || { gf_first=; continue; }
+    case "$1 $gf_arg" in
+      ${scopedFlagPatterns()}) ;;
+      *) gf_scoped= ;;
+    esac
+  done
+fi
 # Variables the compiled policy reads (GF_SLOW_ENV): set means delegate. Names are checked before eval.
 for gf_word in $GF_SLOW_ENV; do
   case "$gf_word" in [!A-Za-z_]*|*[!A-Za-z0-9_]*) gf_delegate "$@" ;; esac
@@ -145,7 +241,7 @@ for gf_word in $GF_SLOW_ENV; do
   [ -z "$gf_set" ] || gf_delegate "$@"
 done
 set +f
-[ -n "$gf_pass" ] || gf_delegate "$@"
+[ -n "$gf_pass$gf_scoped" ] || gf_delegate "$@"
 
 if [ -n "$GF_DENY_KEYWORDS" ]; then
   set -f
@@ -160,6 +256,29 @@ if [ -n "$GF_DENY_KEYWORDS" ]; then
   done
   IFS=$gf_ifs
   set +f
+fi
+
+if [ -n "$gf_scoped" ]; then
+  # Written by the lease store with every change of leases.json; a missing, unreadable or expired
+  # file delegates (the evaluator then reclaims, rewrites or denies).
+  gf_scope_file=$gf_common/gitfence/scopes/$LLM_AGENT_NAME.sh
+  GF_SCOPE_EXPIRES= GF_SCOPE_PATHSPECS=
+  [ -f "$gf_scope_file" ] && [ -r "$gf_scope_file" ] || gf_delegate "$@"
+  . "$gf_scope_file" || gf_delegate "$@"
+  case "$GF_SCOPE_EXPIRES" in ''|*[!0-9]*) gf_delegate "$@" ;; esac
+  [ -n "$GF_SCOPE_PATHSPECS" ] || gf_delegate "$@"
+  # The clock from a fixed path, not PATH (which the agent controls).
+  gf_now=
+  if [ -x /bin/date ]; then gf_now=$(/bin/date +%s)
+  elif [ -x /usr/bin/date ]; then gf_now=$(/usr/bin/date +%s)
+  fi
+  case "$gf_now" in ''|*[!0-9]*) gf_delegate "$@" ;; esac
+  [ "$gf_now" -lt "$GF_SCOPE_EXPIRES" ] || gf_delegate "$@"
+  set -f
+  IFS='
+'
+  set -- "$@" -- $GF_SCOPE_PATHSPECS
+  exec "$GF_REAL_GIT" "$@"
 fi
 
 exec "$GF_REAL_GIT" "$@"
