@@ -1,13 +1,12 @@
 /** `gitfence check [--json] [--agent NAME] [--cwd DIR] -- <git args…>`: decide one git argv. */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT, exitCodeForError, formatError, GitfenceError } from '../../errors.js';
 import { decideGit } from '../../facts/decide-git.js';
 import { renderDenialLine } from '../../render/denial.js';
 import { renderCheck } from '../../render/check.js';
 import { colorEnabled } from '../../render/color-enabled.js';
 import { renderCommand } from '../../render/text.js';
+import { parseDecisionArgs, requireDirectory } from '../args.js';
 import type { CliContext, Command, CommandResult } from '../context.js';
 
 export interface GitCallArgs {
@@ -19,54 +18,22 @@ export interface GitCallArgs {
 
 /** Flags before `--`, the git argv after it; without `--`, the positionals are the git argv. */
 export function parseGitCallArgs(name: string, context: CliContext): GitCallArgs {
-  const split = context.args.indexOf('--');
-  const head = split === -1 ? context.args : context.args.slice(0, split);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: head,
-      options: {
-        json: { type: 'boolean', default: false },
-        agent: { type: 'string' },
-        cwd: { type: 'string' },
-      },
-      allowPositionals: split === -1,
-      strict: true,
-    });
-  } catch (error) {
-    throw new GitfenceError('USAGE', (error as Error).message, {
-      where: `gitfence ${name}`,
-      expected: `gitfence ${name} [--json] [--agent NAME] [--cwd DIR] -- <git args…>`,
-      got: context.args.join(' '),
-      hint: 'put the git arguments after `--`',
-    });
-  }
-  const argv = split === -1 ? parsed.positionals : context.args.slice(split + 1);
-  if (argv.length === 0) {
+  const parsed = parseDecisionArgs(context.args, {
+    where: `gitfence ${name}`,
+    expected: `gitfence ${name} [--json] [--agent NAME] [--cwd DIR] -- <git args…>`,
+    hint: 'put the git arguments after `--`',
+  });
+  if (parsed.words.length === 0) {
     throw new GitfenceError('USAGE', 'no git arguments given', {
       where: `gitfence ${name}`,
       expected: 'the git argv after `--`, e.g. `-- reset --hard`',
       got: '(nothing)',
     });
   }
-  const cwd = resolve(context.cwd, parsed.values.cwd ?? '.');
-  if (parsed.values.cwd !== undefined) {
-    let isDir = false;
-    try {
-      isDir = statSync(cwd).isDirectory();
-    } catch {
-      isDir = false;
-    }
-    if (!isDir) {
-      throw new GitfenceError('USAGE', 'no such directory', {
-        where: '--cwd',
-        expected: 'an existing directory',
-        got: cwd,
-      });
-    }
-  }
-  const agent = parsed.values.agent || context.env.LLM_AGENT_NAME || null;
-  return { json: parsed.values.json, agent, cwd, argv };
+  const cwd = resolve(context.cwd, parsed.cwd ?? '.');
+  if (parsed.cwd !== undefined) requireDirectory(cwd);
+  const agent = parsed.agent || context.env.LLM_AGENT_NAME || null;
+  return { json: parsed.json, agent, cwd, argv: parsed.words };
 }
 
 export const command: Command = {
