@@ -254,7 +254,7 @@ describe('the flags the shim scopes', () => {
             agent: 'agent-a',
             facts: { aliases: {}, agentSession: true, tty: false, leases, refs: ['main'] },
           });
-          expect(decision.invocation.problems, `${preset}: ${sub} ${flag}`).toEqual([]);
+          expect(decision.invocation?.problems, `${preset}: ${sub} ${flag}`).toEqual([]);
           expect(decision.outcome, `${preset}: ${sub} ${flag}`).toBe('allow');
           expect(decision.matches.map((m) => m.ruleId)).toEqual(['gitfence/auto-scope']);
           expect(decision.rewrite?.argv).toEqual([
