@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHistory } from '../../src/scopes/history.js';
 import { createFileLeaseStore } from '../../src/scopes/file-store.js';
 import { parseState } from '../../src/scopes/ledger.js';
+import { renderScopeFiles } from '../../src/scopes/scope-file.js';
 import { bundleLeaseChild } from '../helpers/lease-bundle.js';
 
 const RUNS = 100;
@@ -95,6 +96,21 @@ describe('lease store under kill -9', () => {
       const lease = state.leases.find((l) => l.id === id);
       if (all.released.has(id)) expect(lease, `released ${id}`).toBeUndefined();
       else if (!all.releasing.has(id)) expect(lease?.token, `granted ${id} kept`).toBe(token);
+    }
+    // The shim's scope files: each one present is the committed state's (missing is allowed, stale never).
+    const scopes = join(root, 'scopes');
+    const expected = renderScopeFiles(state.leases);
+    let names: string[] = [];
+    try {
+      names = readdirSync(scopes).filter((n) => n.endsWith('.sh') && !n.startsWith('.'));
+    } catch {
+      // no scope file written yet
+    }
+    for (const name of names) {
+      const agent = name.slice(0, -'.sh'.length);
+      expect(readFileSync(join(scopes, name), 'utf8'), `scope file of ${agent}`).toBe(
+        expected.get(agent),
+      );
     }
     return state;
   }
