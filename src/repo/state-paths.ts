@@ -9,6 +9,8 @@ export const statePaths = (stateDir: string) => ({
   /** Data the POSIX-sh shim reads on its fast path. */
   fastPath: join(stateDir, 'fastpath.sh'),
   leases: join(stateDir, 'leases'),
+  /** Per-agent scope files the sh shim reads to scope status/diff without starting Node. */
+  scopes: join(stateDir, 'scopes'),
   audit: join(stateDir, 'audit.jsonl'),
   patches: join(stateDir, 'patches'),
   writeLock: join(stateDir, 'writelock.json'),
