@@ -84,20 +84,19 @@ function lazyBuiltins() {
  * first run after the bundle changed, written atomically beside it when the directory is writable).
  * Compiling ~200 kB of JavaScript, and then each function the run calls, costs more CPU than the
  * decision itself. The cache is keyed by the bundle's size and mtime; a cache V8 rejects (another
- * node version) only costs a normal compile. Where vm cannot give the bundle a module loader for
- * `import()` (older node 20), the bundle is required as it is.
+ * node version) only costs a normal compile. vm code cannot run `import()` itself (node 20 has no
+ * stable dynamic-import callback, and the experimental one is lost when the code cache is used), so
+ * the bundle's `import()` calls go to `__gitfenceImport`, an `import()` in the entry file node loaded.
  */
 function hotLoader(bundleName) {
-  return `'use strict';\n(${hotStart})(require, __dirname + ${JSON.stringify(`/${bundleName}`)});\n`;
+  return `'use strict';\n(${hotStart})(require, __dirname + ${JSON.stringify(`/${bundleName}`)}, (url) => import(url));\n`;
 }
 
-/** Without a dynamic-import callback (experimental in node 20), vm code cannot run `import()`. */
-function plainLoader(bundleName) {
-  return `'use strict';\nrequire(__dirname + ${JSON.stringify(`/${bundleName}`)});\n`;
-}
+/** `import(` in a hot bundle's code, which must call the entry's importer instead. */
+const DYNAMIC_IMPORT = /\bimport\s*\(/g;
 
-/** Runs inside the emitted CommonJS entry (stringified), with that entry's `require`. */
-function hotStart(require, bundle) {
+/** Runs inside the emitted CommonJS entry (stringified), with that entry's `require` and `import()`. */
+function hotStart(require, bundle, importModule) {
   const fs = require('node:fs');
   const vm = require('node:vm');
   const source = fs.readFileSync(bundle, 'utf8');
@@ -112,7 +111,7 @@ function hotStart(require, bundle) {
     cachedData = undefined;
   }
   const script = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
+    `(function (exports, require, module, __filename, __dirname, __gitfenceImport) {${source}\n})`,
     { filename: bundle, cachedData },
   );
   if (cachedData === undefined || script.cachedDataRejected) {
@@ -129,7 +128,7 @@ function hotStart(require, bundle) {
   }
   const module = { exports: {} };
   const dir = bundle.slice(0, bundle.lastIndexOf('/'));
-  script.runInThisContext()(module.exports, require, module, bundle, dir);
+  script.runInThisContext()(module.exports, require, module, bundle, dir, importModule);
 }
 
 await rm(staging, { recursive: true, force: true });
@@ -177,9 +176,11 @@ await build({
 });
 for (const name of Object.keys(HOT)) {
   const base = name.split('/').pop();
-  const code = await readFile(`${staging}/${name}.bundle.cjs`, 'utf8');
-  const loader = /\bimport\s*\(/.test(code) ? plainLoader : hotLoader;
-  await writeFile(`${staging}/${name}.cjs`, loader(`${base}.bundle.cjs`));
+  const bundle = `${staging}/${name}.bundle.cjs`;
+  const code = await readFile(bundle, 'utf8');
+  const rewritten = code.replace(DYNAMIC_IMPORT, '__gitfenceImport(');
+  if (rewritten !== code) await writeFile(bundle, rewritten);
+  await writeFile(`${staging}/${name}.cjs`, hotLoader(`${base}.bundle.cjs`));
 }
 // Hooks and shims installed by earlier builds name the ES module entries: keep them working.
 for (const entry of ['shim-exec', 'agent-hook']) {

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CliContext, CommandResult } from '../cli/context.js';
 import { GitfenceError } from '../errors.js';
 import { evaluatePush } from '../evaluate/push.js';
+import { readRepoAndAliases } from '../facts/fast-repo.js';
 import { createRealGitRunner, realGitEnv } from '../facts/real-git.js';
 import { loadPolicyFor } from '../facts/policy.js';
 import { colorEnabled, colors } from '../render/color.js';
@@ -66,7 +67,10 @@ export async function run(context: CliContext): Promise<CommandResult> {
   });
   // Settled early so a refusal below never leaves it unhandled.
   changeReady.catch(() => {});
-  const repo = await discoverRepo(context.cwd, git);
+  // read from disk when that is exactly what git would find (no git process); else git says
+  const repo =
+    readRepoAndAliases(context.cwd, context.env, home)?.repo ??
+    (await discoverRepo(context.cwd, git));
   if (!repo) {
     throw new GitfenceError('NOT_A_REPOSITORY', 'the pre-push hook ran outside a repository', {
       where: context.cwd,

@@ -111,11 +111,19 @@ function startSizeLookup(real: StreamingGit, cwd: string) {
       resolve(sizes);
     });
   });
+  // Ids found in one chunk of log output go in one write (a write per id costs more than the lookup).
+  let pending = '';
+  const flush = () => {
+    if (pending !== '') child.stdin.write(pending);
+    pending = '';
+  };
   return {
     add: (blob: string) => {
-      child.stdin.write(`${blob}\n`);
+      if (pending === '') queueMicrotask(flush);
+      pending += `${blob}\n`;
     },
     finish: () => {
+      flush();
       child.stdin.end();
       return done;
     },
@@ -160,8 +168,9 @@ export async function gatherPushedChange(
 ): Promise<GatheredChange> {
   const range = pushRangeArgs(updates, remote);
   if (!range) return { commits: [], files: [], addedLines: [], diff: '', sizes: new Map() };
-  const sizes = startSizeLookup(edge.real, edge.cwd);
-  const log = await streamPatchLog(
+  // git log is the long pole: it is spawned first; cat-file is spawned before any of its output is read.
+  let sizes: ReturnType<typeof startSizeLookup> | undefined;
+  const logDone = streamPatchLog(
     edge.real,
     [
       '-c',
@@ -174,8 +183,10 @@ export async function gatherPushedChange(
       '--',
     ],
     edge.cwd,
-    sizes.add,
+    (blob) => sizes?.add(blob),
   );
+  sizes = startSizeLookup(edge.real, edge.cwd);
+  const log = await logDone;
   const found = await sizes.finish();
   if (log.code !== 0) {
     throw new GitfenceError('GIT_FAILED', 'cannot list the commits being pushed', {
