@@ -169,7 +169,6 @@ export async function gatherPushedChange(
   const range = pushRangeArgs(updates, remote);
   if (!range) return { commits: [], files: [], addedLines: [], diff: '', sizes: new Map() };
   // git log is the long pole: it is spawned first; cat-file is spawned before any of its output is read.
-  let sizes: ReturnType<typeof startSizeLookup> | undefined;
   const logDone = streamPatchLog(
     edge.real,
     [
@@ -183,9 +182,10 @@ export async function gatherPushedChange(
       '--',
     ],
     edge.cwd,
-    (blob) => sizes?.add(blob),
+    // called only for output, which arrives after `sizes` exists
+    (blob) => sizes.add(blob),
   );
-  sizes = startSizeLookup(edge.real, edge.cwd);
+  const sizes = startSizeLookup(edge.real, edge.cwd);
   const log = await logDone;
   const found = await sizes.finish();
   if (log.code !== 0) {
