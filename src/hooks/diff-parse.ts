@@ -85,49 +85,82 @@ export class PatchLogParser {
   private inHeader = false;
   private inDiff = false;
   private carry = '';
+  private textDropped = false;
 
-  /** `onBlob` hears each new blob id as its raw line arrives (to look sizes up while git runs). */
-  constructor(private readonly onBlob?: (blob: string) => void) {}
+  /**
+   * `onBlob` hears each new blob id as its raw line arrives (to look sizes up while git runs).
+   * `keepText` says whether the text is still wanted for `diff`; once it says no, what was kept is
+   * dropped and nothing more is (holding megabytes of output is most of a big push's GC work).
+   */
+  constructor(
+    private readonly onBlob?: (blob: string) => void,
+    private readonly keepText: () => boolean = () => true,
+  ) {}
 
-  push(chunk: string): void {
-    const text = this.carry + chunk;
-    const last = text.lastIndexOf('\n');
-    if (last < 0) {
-      this.carry = text;
+  private keep(piece: string): void {
+    if (!this.textDropped && this.keepText()) {
+      this.pieces.push(piece);
       return;
     }
-    this.carry = text.slice(last + 1);
-    const complete = text.slice(0, last + 1);
-    this.pieces.push(complete);
-    this.scan(complete);
+    this.textDropped = true;
+    this.pieces.length = 0;
+  }
+
+  /** Any piece of the output; whole lines (what `streamPatchLog` feeds) are scanned in place. */
+  push(chunk: string): void {
+    let start = 0;
+    if (this.carry !== '') {
+      const first = chunk.indexOf('\n');
+      if (first < 0) {
+        this.carry += chunk;
+        return;
+      }
+      // only the line split across pieces is joined: never a copy of the whole piece
+      const line = this.carry + chunk.slice(0, first + 1);
+      this.carry = '';
+      this.keep(line);
+      this.scan(line, 0, line.length);
+      start = first + 1;
+    }
+    const last = chunk.lastIndexOf('\n');
+    if (last < start) {
+      this.carry = chunk.slice(start);
+      return;
+    }
+    this.keep(start === 0 && last === chunk.length - 1 ? chunk : chunk.slice(start, last + 1));
+    this.scan(chunk, start, last + 1);
+    this.carry = chunk.slice(last + 1);
   }
 
   end(): ParsedChange {
     if (this.carry !== '') {
       const rest = `${this.carry}\n`;
       this.carry = '';
-      this.pieces.push(rest);
-      this.scan(rest);
+      this.keep(rest);
+      this.scan(rest, 0, rest.length);
     }
     let diff: string | undefined;
     const pieces = this.pieces;
+    const dropped = this.textDropped || !this.keepText();
     return {
       commits: this.commits,
       files: [...this.files.values()],
       addedLines: this.addedLines,
       get diff() {
+        // fails loudly (a custom check reading it reports a failure) rather than showing no diff
+        if (dropped)
+          throw new Error('the diff was not kept: no custom check was expected to read it');
         diff ??= extractDiff(pieces.join(''));
         return diff;
       },
     };
   }
 
-  private scan(text: string): void {
-    let pos = 0;
-    const length = text.length;
-    while (pos < length) {
+  /** The lines of `text[pos, end)`, which ends with a newline. */
+  private scan(text: string, pos: number, end: number): void {
+    while (pos < end) {
       let next = text.indexOf('\n', pos);
-      if (next < 0) next = length;
+      if (next < 0 || next > end) next = end;
       const first = text.charCodeAt(pos);
       if (first === NUL) {
         const [sha = '', author = '', ...subject] = text.slice(pos + 1, next).split('\t');

@@ -61,9 +61,13 @@ export async function run(context: CliContext): Promise<CommandResult> {
   // git log is the long pole: it starts first and runs while everything else is gathered.
   const input = await readAll(context.stdin);
   const parsedUpdates = parsePrePushInput(input);
+  // The diff text is held only for custom checks; the policy says whether there are any before
+  // the log's output arrives.
+  let keepDiff = true;
   const changeReady = gatherPushedChange(parsedUpdates, remote, {
     real: realGitEnv(context.env, home),
     cwd: context.cwd,
+    keepDiff: () => keepDiff,
   });
   // Settled early so a refusal below never leaves it unhandled.
   changeReady.catch(() => {});
@@ -78,8 +82,15 @@ export async function run(context: CliContext): Promise<CommandResult> {
     });
   }
   const cwd = repo.topLevel ?? context.cwd;
+  const policyReady = loadPolicyFor(repo, context.env, home);
+  policyReady.then(
+    ({ policy }) => {
+      keepDiff = (policy.checks ?? []).some((check) => check.stage === 'push');
+    },
+    () => {},
+  );
   const [{ policy }, updates, change] = await Promise.all([
-    loadPolicyFor(repo, context.env, home),
+    policyReady,
     gatherFastForward(parsedUpdates, git, cwd),
     changeReady,
   ]);

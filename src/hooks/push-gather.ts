@@ -89,7 +89,7 @@ function spawnEnv(real: StreamingGit): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `git cat-file --batch-check` kept open: blob ids go in as they are found, sizes come out. */
+/** `git cat-file --batch-check` started alongside the log: blob ids in, sizes out. */
 function startSizeLookup(real: StreamingGit, cwd: string) {
   const child = spawn(real.gitPath, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], {
     cwd,
@@ -111,20 +111,15 @@ function startSizeLookup(real: StreamingGit, cwd: string) {
       resolve(sizes);
     });
   });
-  // Ids found in one chunk of log output go in one write (a write per id costs more than the lookup).
-  let pending = '';
-  const flush = () => {
-    if (pending !== '') child.stdin.write(pending);
-    pending = '';
-  };
+  // Started early so its start-up overlaps the log; the ids go in one write at the end, because a
+  // write per id (or per chunk) costs the log's reader more than cat-file's lookups take.
+  const ids: string[] = [];
   return {
     add: (blob: string) => {
-      if (pending === '') queueMicrotask(flush);
-      pending += `${blob}\n`;
+      ids.push(blob);
     },
     finish: () => {
-      flush();
-      child.stdin.end();
+      child.stdin.end(ids.length > 0 ? `${ids.join('\n')}\n` : '');
       return done;
     },
   };
@@ -136,6 +131,7 @@ export function streamPatchLog(
   args: string[],
   cwd: string,
   onBlob?: (blob: string) => void,
+  keepText?: () => boolean,
 ): Promise<{ code: number; stderr: string; change: ParsedChange }> {
   return new Promise((done, fail) => {
     const child = spawn(real.gitPath, args, {
@@ -143,7 +139,7 @@ export function streamPatchLog(
       env: spawnEnv(real),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const parser = new PatchLogParser(onBlob);
+    const parser = new PatchLogParser(onBlob, keepText);
     const decoder = new StringDecoder('utf8');
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => parser.push(decoder.write(chunk)));
@@ -164,7 +160,12 @@ export function streamPatchLog(
 export async function gatherPushedChange(
   updates: PushRefUpdate[],
   remote: { name: string; url: string },
-  edge: { real: StreamingGit; cwd: string },
+  edge: {
+    real: StreamingGit;
+    cwd: string;
+    /** Whether the unified diff is still wanted (only custom checks read it); asked as output arrives. */
+    keepDiff?: () => boolean;
+  },
 ): Promise<GatheredChange> {
   const range = pushRangeArgs(updates, remote);
   if (!range) return { commits: [], files: [], addedLines: [], diff: '', sizes: new Map() };
@@ -184,6 +185,7 @@ export async function gatherPushedChange(
     edge.cwd,
     // called only for output, which arrives after `sizes` exists
     (blob) => sizes.add(blob),
+    edge.keepDiff,
   );
   const sizes = startSizeLookup(edge.real, edge.cwd);
   const log = await logDone;
