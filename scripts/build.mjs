@@ -34,6 +34,8 @@ const LAZY_BUILTINS = [
   'worker_threads',
   'v8',
   'timers/promises',
+  // createRequire, used only to reach node:tty when a descriptor really is a terminal
+  'module',
 ];
 function lazyBuiltins() {
   const requireBuiltin = createRequire(import.meta.url);
@@ -168,8 +170,11 @@ await build({
   // Small runtime dependencies are bundled in (no node_modules resolution at start-up); the heavy
   // ones stay external and are only ever loaded lazily, off the decision path.
   external: ['zod', 'esbuild', 'micromatch', 'picomatch', 'husky'],
-  define: { 'import.meta.url': '__gitfenceModuleUrl' },
-  banner: { js: 'var __gitfenceModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  // import.meta.url is made when read (rarely on a decision path): the URL costs a start ~0.4 ms
+  define: { 'import.meta': '__gitfenceImportMeta' },
+  banner: {
+    js: 'var __gitfenceImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+  },
   plugins: [lazyBuiltins()],
   legalComments: 'none',
   logLevel: 'warning',
