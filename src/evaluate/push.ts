@@ -59,7 +59,6 @@ export const BUILTIN_LINE_GUARDS = [
   {
     id: 'push/conflict-marker',
     first: '<>|',
-    literal: null,
     // `=======` alone is a Markdown/RST underline too; the outer markers are unambiguous.
     pattern: /^(<{7}|>{7}|\|{7})(\s|$)/,
     reason: 'a merge conflict marker is being pushed: the conflict was never resolved',
@@ -69,8 +68,6 @@ export const BUILTIN_LINE_GUARDS = [
     id: 'push/private-key',
     // anywhere in the line: keys get pasted into strings and comments
     first: null,
-    // what every match contains: a cheap test before the pattern, on every added line
-    literal: 'PRIVATE KEY',
     pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/,
     reason: 'a private key is being pushed: anyone who can read the remote can use it',
     instead:
@@ -184,7 +181,6 @@ function lineFindings(policy: CompiledPolicy, request: PushRequest, found: Findi
       .filter(
         (l) =>
           (guard.first === null || guard.first.includes(l.line.charAt(0))) &&
-          (guard.literal === null || l.line.includes(guard.literal)) &&
           guard.pattern.test(l.line),
       )
       .map(where);
