@@ -6,35 +6,10 @@ import type { CompiledPolicy, CompiledRule } from '../evaluate/types.js';
 import type { Effect } from '../git/invocation.js';
 import { loadCommandSpec } from '../git/options/index.js';
 import type { CommandSpec, OptionSpec } from '../git/options/spec.js';
-import { DELEGATE_ENV } from '../shim/template.js';
+import { DELEGATE_ENV, FAST_PATH_SUBCOMMANDS } from '../shim/template.js';
 
-/** Read-only builtins the fast path may start from; rules, auto-scoping and path guards only remove. */
-export const FAST_PATH_CANDIDATES = [
-  'rev-parse',
-  'log',
-  'show',
-  'status',
-  'diff',
-  'branch',
-  'tag',
-  'ls-files',
-  'ls-tree',
-  'cat-file',
-  'config',
-  'rev-list',
-  'describe',
-  'show-ref',
-  'for-each-ref',
-  'merge-base',
-  'name-rev',
-  'count-objects',
-  'var',
-  'version',
-  'help',
-  'blame',
-  'shortlog',
-  'grep',
-] as const;
+/** Read-only builtins the fast path may start from (the shim delegates any other subcommand up front). */
+export const FAST_PATH_CANDIDATES = FAST_PATH_SUBCOMMANDS;
 
 /** Subcommands that can write a file named by one of their own options (`--output`, `--file`): path guards need the parser. */
 const PATH_WRITING = new Set(['log', 'show', 'diff', 'blame', 'grep', 'config', 'shortlog']);

@@ -8,8 +8,9 @@ import { SHIM_MARKER } from './resolve-git.js';
 /**
  * 2: GF_GUARDED_SHORTS (an older shim would miss a file option inside a short bundle).
  * 3: GF_SCOPE_FAST (an agent's scoped status/diff from its scope file, without Node).
+ * 4: subcommands outside FAST_PATH_SUBCOMMANDS delegate before the repository walk.
  */
-export const SHIM_VERSION = 3;
+export const SHIM_VERSION = 4;
 
 export interface ShimTemplateInput {
   realGit: string;
@@ -26,6 +27,37 @@ export interface ShimTemplateInput {
 export function shQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * Read-only builtins the fast path may start from; rules, auto-scoping and path guards only remove.
+ * Any other subcommand can never pass, so the shim delegates it before walking up for the repository.
+ */
+export const FAST_PATH_SUBCOMMANDS = [
+  'rev-parse',
+  'log',
+  'show',
+  'status',
+  'diff',
+  'branch',
+  'tag',
+  'ls-files',
+  'ls-tree',
+  'cat-file',
+  'config',
+  'rev-list',
+  'describe',
+  'show-ref',
+  'for-each-ref',
+  'merge-base',
+  'name-rev',
+  'count-objects',
+  'var',
+  'version',
+  'help',
+  'blame',
+  'shortlog',
+  'grep',
+] as const;
 
 /** Environment variables that move the repository or inject config: the fast path delegates when any is set. */
 export const DELEGATE_ENV = [
@@ -158,6 +190,8 @@ fi
 # Unsure about anything below: delegate.
 [ "$#" -ge 1 ] || gf_delegate "$@"
 case "$1" in ''|-*|*' '*|*'	'*) gf_delegate "$@" ;; esac
+# Only these can ever pass: the rest (reset, checkout, push, aliases…) skip the walk and fastpath.sh.
+case "$1" in ${FAST_PATH_SUBCOMMANDS.join('|')}) ;; *) gf_delegate "$@" ;; esac
 [ -z "${envChecks}" ] || gf_delegate "$@"
 [ -n "\${PWD:-}" ] && [ "$PWD" -ef . ] || gf_delegate "$@"
 

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderShimScript, shQuote } from '../../src/shim/template.js';
+import { FAST_PATH_SUBCOMMANDS, renderShimScript, shQuote } from '../../src/shim/template.js';
 import { compilePolicy } from '../../src/policy/compile.js';
 import { renderFastPath } from '../../src/policy/fastpath.js';
 import { presetLayer } from '../../src/policy/layers.js';
@@ -223,6 +223,18 @@ describe('the sh fast path', () => {
     expect(call()).toBe(`DELEGATE shim exec --real-git=${join(root, 'real-git')} -- reset`);
     writeFileSync(entry, '');
     expect(call()).toBe(`DELEGATE --real-git=${join(root, 'real-git')} -- reset`);
+  });
+
+  it('delegates a subcommand outside FAST_PATH_SUBCOMMANDS before reading fastpath.sh, even if listed there', () => {
+    const other = join(root, 'other-repo');
+    mkdirSync(join(other, '.git'), { recursive: true });
+    fastpath(join(other, '.git'), 'reset checkout log');
+    expect(run(['reset', '--hard'], { cwd: other }).out).toMatch(/^DELEGATE .* -- reset --hard$/);
+    expect(run(['checkout', '.'], { cwd: other }).out).toMatch(/^DELEGATE .* -- checkout \.$/);
+    expect(run(['log'], { cwd: other }).out).toBe('REAL log');
+    // outside any repository the early delegate still answers first
+    expect(run(['reset'], { cwd: root }).out).toMatch(/^DELEGATE .* -- reset$/);
+    for (const sub of FAST_PATH_SUBCOMMANDS) expect(sub).toMatch(/^[a-z][a-z-]*$/);
   });
 
   it('never treats a list entry as a glob pattern', () => {
