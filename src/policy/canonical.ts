@@ -42,3 +42,24 @@ export function integrityOf(document: Record<string, unknown>): string {
   const { integrity: _ignored, ...rest } = document;
   return `h64:${hash64(canonicalJson(rest))}`;
 }
+
+/**
+ * The integrity check without rebuilding canonical JSON: true when `text` is exactly the canonical
+ * document the writer hashed plus its `integrity` field (and one final newline). Anything else
+ * (an older pretty-printed file, an edit, a nested field of that name first) answers false, and the
+ * caller falls back to `integrityOf` over the parsed document, so nothing is accepted that it refuses.
+ */
+export function textMatchesIntegrity(text: string, claimed: unknown): boolean {
+  if (typeof claimed !== 'string' || !/^h64:[0-9a-f]{16}$/.test(claimed)) return false;
+  const field = `"integrity":"${claimed}"`;
+  const at = text.indexOf(field);
+  if (at < 1 || !text.endsWith('}\n')) return false;
+  const end = at + field.length;
+  const body =
+    text[at - 1] === ','
+      ? text.slice(0, at - 1) + text.slice(end, -1)
+      : text[end] === ','
+        ? text.slice(0, at) + text.slice(end + 1, -1)
+        : text.slice(0, at) + text.slice(end, -1);
+  return `h64:${hash64(body)}` === claimed;
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CompiledPolicy } from '../evaluate/types.js';
 import { statePaths } from '../repo/state-paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { integrityOf } from './canonical.js';
+import { canonicalJson, integrityOf } from './canonical.js';
 import { renderFastPath } from './fastpath.js';
 import type { DisabledRule } from './merge.js';
 
@@ -12,14 +12,17 @@ export interface CompileRecord {
   disabledRules: DisabledRule[];
 }
 
-/** policy.json's text: the policy, its record, and the integrity over both. */
+/**
+ * policy.json's text: the policy, its record, and the integrity over both, as canonical JSON on one
+ * line, so the loader verifies it by hashing the text it read (no canonicalisation per decision).
+ */
 export function renderCompiledDocument(
   policy: CompiledPolicy,
   record: CompileRecord,
 ): { text: string; integrity: string } {
   const document: Record<string, unknown> = { ...policy, record };
   const integrity = integrityOf(document);
-  return { text: `${JSON.stringify({ ...document, integrity }, null, 2)}\n`, integrity };
+  return { text: `${canonicalJson({ ...document, integrity })}\n`, integrity };
 }
 
 export interface WrittenFiles {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { compilePolicyReport } from '../../src/policy/compile.js';
 import { presetLayer } from '../../src/policy/layers.js';
-import { loadCompiledPolicy } from '../../src/policy/load-compiled.js';
+import { canonicalJson, textMatchesIntegrity } from '../../src/policy/canonical.js';
+import { loadCompiledPolicy, parseCompiledPolicy } from '../../src/policy/load-compiled.js';
 import { renderCompiledDocument, writeCompiledPolicy } from '../../src/policy/write-compiled.js';
 
 let root: string;
@@ -121,5 +122,31 @@ describe('loadCompiledPolicy', () => {
         defaultPolicyFile: join(root, 'missing.json'),
       }),
     ).rejects.toMatchObject({ code: 'POLICY_CORRUPT' });
+  });
+
+  test('the writer emits canonical text the loader verifies by one hash; other spellings still verify', async () => {
+    const { policy, record } = compiled();
+    const { text, integrity } = renderCompiledDocument(policy, record);
+    expect(text).toBe(`${canonicalJson(JSON.parse(text))}\n`);
+    expect(textMatchesIntegrity(text, integrity)).toBe(true);
+    expect(
+      textMatchesIntegrity(
+        text,
+        integrity.replace(/.$/, (c) => (c === '0' ? '1' : '0')),
+      ),
+    ).toBe(false);
+    // a pretty-printed file (older writers, hand tools) is not the hashed text, but the same document
+    const pretty = `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
+    expect(textMatchesIntegrity(pretty, integrity)).toBe(false);
+    expect(parseCompiledPolicy(pretty, 'pretty.json')).toEqual(parseCompiledPolicy(text, 'x.json'));
+    // every one-character edit of the canonical text is refused
+    for (let i = 0; i < text.length - 1; i += 97) {
+      const edited = text.slice(0, i) + (text[i] === 'a' ? 'b' : 'a') + text.slice(i + 1);
+      expect(() => parseCompiledPolicy(edited, 'edited.json')).toThrow();
+    }
+    // a nested field named integrity earlier in the text does not confuse the quick check
+    const nested = text.replace('{"allow":', `{"allow":[{"integrity":"${integrity}"}],"_":`);
+    expect(textMatchesIntegrity(nested, integrity)).toBe(false);
+    expect(() => parseCompiledPolicy(nested, 'nested.json')).toThrow(/integrity/);
   });
 });
