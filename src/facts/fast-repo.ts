@@ -137,6 +137,19 @@ function findRepo(cwd: string): RepoInfo | null | typeof UNSURE {
   }
 }
 
+/**
+ * The repository around `cwd` from the file system alone: null outside any repository, undefined
+ * when only git can say (discovery variables set, a bare repository, another owner, anything odd).
+ */
+export function discoverRepoOnDisk(
+  cwd: string,
+  env: Record<string, string | undefined>,
+): RepoInfo | null | undefined {
+  if (DISCOVERY_ENV.some((name) => env[name] !== undefined)) return undefined;
+  const repo = findRepo(cwd);
+  return repo === UNSURE ? undefined : repo;
+}
+
 export interface DiskFacts {
   repo: RepoInfo | null;
   aliases: Record<string, string>;

@@ -1,5 +1,4 @@
 /** Running git is I/O at the edge: everything that needs git takes a GitRunner, tests pass a real one. */
-import { spawn } from 'node:child_process';
 
 export interface GitResult {
   code: number;
@@ -43,7 +42,9 @@ export function createGitRunner(
 ): GitRunner {
   return {
     gitPath,
-    run(args, options = {}) {
+    async run(args, options = {}) {
+      // loaded on first use: a decision often needs no git process at all
+      const { spawn } = await import('node:child_process');
       return new Promise((resolve, reject) => {
         const child = spawn(gitPath, args, {
           cwd: options.cwd,
