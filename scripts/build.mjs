@@ -187,13 +187,6 @@ for (const name of Object.keys(HOT)) {
   if (rewritten !== code) await writeFile(bundle, rewritten);
   await writeFile(`${staging}/${name}.cjs`, hotLoader(`${base}.bundle.cjs`));
 }
-// Hooks and shims installed by earlier builds name the ES module entries: keep them working.
-for (const entry of ['shim-exec', 'agent-hook']) {
-  await writeFile(
-    `${staging}/${entry}.js`,
-    `import { createRequire } from 'node:module';\ncreateRequire(import.meta.url)('./${entry}.cjs');\n`,
-  );
-}
 if (jsOnly && existsSync('dist/types')) {
   await cp('dist/types', `${staging}/types`, { recursive: true });
 } else if (!jsOnly) {

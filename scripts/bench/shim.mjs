@@ -3,7 +3,7 @@
 //   against the real git: at most 1.5x;
 // - a denied call (`git reset --hard`, exit 42) against bare `node -e 0`: at most 1.3x.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,29 +16,7 @@ function must(result, what) {
   return result;
 }
 
-/**
- * The dedicated slow-path entry the shim execs (src/shim/exec-entry.ts → dist/shim-exec.js, one
- * file). Built here when the build has not produced it yet, so the bench measures what ships.
- */
-async function ensureDedicatedEntry() {
-  const out = join(root, 'dist', 'shim-exec.js');
-  if (existsSync(out)) return;
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [join(root, 'src/shim/exec-entry.ts')],
-    outfile: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    // self-contained: resolving and translating a CommonJS package (picocolors) costs a node start ~20 ms
-    minify: true,
-    logLevel: 'warning',
-  });
-}
-
 async function world() {
-  await ensureDedicatedEntry();
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'gitfence-bench-shim-')));
   const home = join(dir, 'home');
   mkdirSync(home);

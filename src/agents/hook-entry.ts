@@ -1,5 +1,5 @@
 /**
- * A dedicated process entry for the agent hooks (`node dist/agent-hook.js claude-code|gemini`). An
+ * A dedicated process entry for the agent hooks (`node dist/agent-hook.cjs claude-code|gemini`). An
  * agent CLI starts one hook process per tool call, so this entry skips the CLI's command table and
  * node's stream setup: stdin is read with one `readFileSync(0)`, output is written with `writeSync`.
  * Exit codes follow the hooks: 0 pass, 2 block; never 1.

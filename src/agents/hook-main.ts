@@ -1,5 +1,5 @@
 /**
- * Build entry `dist/agent-hook.js`: `node dist/agent-hook.js claude-code|gemini`, the agent hooks
+ * Build entry `dist/agent-hook.cjs`: `node dist/agent-hook.cjs claude-code|gemini`, the agent hooks
  * without the CLI's command table (see hook-entry.ts). Only this file sets the exit code.
  */
 import { runAgentHookProcess } from './hook-entry.js';

@@ -150,7 +150,6 @@ function withoutHook(groups: unknown[], isOurs: (command: string) => boolean): u
 const ours = (hook: string, recorded?: string) => (command: string) =>
   command === recorded ||
   (command.includes('gitfence') && command.includes(` hook ${hook}`)) ||
-  command.includes(`agent-hook.js' ${hook} `) ||
   command.includes(`agent-hook.cjs' ${hook} `);
 
 /** Claude settings with gitfence's hook and deny entries (previous ones replaced). Pure. */

@@ -1,5 +1,5 @@
 /**
- * A dedicated entry for the shim's delegated path: `node dist/shim-exec.js --real-git=PATH -- <git argv…>`.
+ * A dedicated entry for the shim's delegated path: `node dist/shim-exec.cjs --real-git=PATH -- <git argv…>`.
  * It loads only what `shim exec` needs (no CLI table, no other command), which keeps a denied call
  * close to a bare node start. Built as one file by scripts/build.mjs; when absent the shim uses
  * `gitfence shim exec`, which does the same.

@@ -13,8 +13,7 @@ import type { CliContext, CommandResult } from '../cli/context.js';
 import type { CompiledPolicy } from '../evaluate/types.js';
 import type { RepoInfo } from '../repo/discover.js';
 import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
-import type { GitRunner } from '../util/git-runner.js';
-import { createShimGitRunner } from './runner.js';
+import { createGitRunner, type GitRunner } from '../util/git-runner.js';
 import { parseDuration, parseSize } from '../util/units.js';
 import { openTerminal, type Terminal } from './breakglass.js';
 import { decide, renderAlert, renderDenialLine } from './engine.js';
@@ -145,7 +144,7 @@ export async function runShimExec(
   const realGit = realGitFrom(realGitFlag, env, homePaths(gitfenceHome).shimDir);
   // gitfence's own git calls run the real git, with the caller's repository-moving variables kept
   // out of discovery (they are the call's own business and the evaluator sees them).
-  const git: GitRunner = createShimGitRunner(realGit, env);
+  const git: GitRunner = createGitRunner(realGit, env);
   const agent = env.LLM_AGENT_NAME || null;
 
   const terminal = deps.openTerminal();

@@ -203,7 +203,7 @@ describe('the sh fast path', () => {
 
   it('delegates to the dedicated entry while it exists, else to `gitfence shim exec`', () => {
     const direct = join(root, 'bin', 'direct-git');
-    const entry = join(root, 'shim-exec.js');
+    const entry = join(root, 'shim-exec.cjs');
     exe(
       direct,
       renderShimScript({
