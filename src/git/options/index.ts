@@ -4,7 +4,8 @@ import { OVERRIDES } from './overrides.js';
 import { compileCommandSpec, type CommandSpec } from './spec.js';
 
 const cache = new Map<string, CommandSpec>();
-const KNOWN = new Set<string>(BUILTINS);
+const specsOf = (list: string | undefined): string[] => (list ? list.split(' ') : []);
+const KNOWN = new Set<string>(specsOf(BUILTINS));
 
 /** True when git runs this name itself, so an alias of the same name is ignored. */
 export function isGitCommand(name: string): boolean {
@@ -15,7 +16,7 @@ export function isGitCommand(name: string): boolean {
 export function loadCommandSpec(name: string): CommandSpec {
   const cached = cache.get(name);
   if (cached) return cached;
-  const generated = Object.hasOwn(GENERATED, name) ? GENERATED[name] : undefined;
+  const generated = Object.hasOwn(GENERATED, name) ? specsOf(GENERATED[name]) : undefined;
   const override = Object.hasOwn(OVERRIDES, name) ? OVERRIDES[name] : undefined;
   const known = generated !== undefined || override !== undefined;
   const spec = compileCommandSpec(name, {
