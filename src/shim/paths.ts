@@ -1,31 +1,18 @@
 /** Where the running gitfence lives: the CLI entry and node binary the shim bakes in. */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GitfenceError } from '../errors.js';
+import { findPackageRoot as findRoot } from '../policy/package-root.js';
 
-/** The package root: the nearest directory above this module with gitfence's package.json. */
+/** The package root, or an INTERNAL error when this module is not inside gitfence's package. */
 export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): string {
-  let dir = dirname(from);
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'gitfence')
-          return dir;
-      } catch {
-        // keep looking
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new GitfenceError('INTERNAL', 'cannot find the gitfence package root', {
-        where: from,
-        hint: 'reinstall gitfence',
-      });
-    }
-    dir = parent;
-  }
+  const root = findRoot(from);
+  if (root) return root;
+  throw new GitfenceError('INTERNAL', 'cannot find the gitfence package root', {
+    where: from,
+    hint: 'reinstall gitfence',
+  });
 }
 
 export function cliEntry(root: string = findPackageRoot()): string {
