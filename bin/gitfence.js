@@ -7,6 +7,10 @@ const argv = process.argv;
 if (argv[2] === 'check') {
   argv.splice(2, 1);
   require('../dist/hot/check.cjs');
+} else if (argv[2] === 'save-patch') {
+  // agents save their scoped work often: its own bundle too, with the same output as the full CLI
+  argv.splice(2, 1);
+  require('../dist/hot/save-patch.cjs');
 } else if (argv[2] === 'hook' && argv[3] === 'pre-push') {
   argv.splice(2, 2);
   require('../dist/hot/pre-push.cjs');

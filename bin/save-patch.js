@@ -1,3 +1,5 @@
 #!/usr/bin/env node
-// CommonJS (bin/package.json): the CLI itself is an ES module, loaded dynamically.
-import('../dist/cli/main.js').then(({ run }) => run(['save-patch', ...process.argv.slice(2)]));
+// CommonJS (bin/package.json), like the one-file bundle it starts: no ES module loader, no command table.
+/* global require */
+/* eslint-disable @typescript-eslint/no-require-imports */
+require('../dist/hot/save-patch.cjs');

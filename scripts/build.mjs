@@ -152,6 +152,7 @@ await build({
 // and no ES module loader to start, which alone costs ~5 ms), so a decision costs close to a bare node start.
 const HOT = {
   'hot/check': 'src/cli/hot-check.ts',
+  'hot/save-patch': 'src/cli/hot-save-patch.ts',
   'hot/pre-push': 'src/hooks/pre-push-main.ts',
   'shim-exec': 'src/shim/exec-entry.ts',
   'agent-hook': 'src/agents/hook-main.ts',

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchWorld, cli, gitIn, removeWorld } from './lib.mjs';
+import { benchWorld, cli, gitIn, nodeBaseline, removeWorld } from './lib.mjs';
 const DIRS = 500;
 const PER_DIR = 20;
 const SCOPE_DIR = 'd0042';
@@ -83,27 +83,26 @@ const baseline = (ctx) => [
   ],
 ];
 
-// The three git calls save-patch makes (listing, private scope index, diff; HEAD is read from the
-// ref files), as a sum of commands: what the approach costs over the baseline once node's start-up is set aside.
+// The three git calls save-patch makes (listing, private scope index, working-tree diff; HEAD and
+// the repository are read from disk), as a sum of commands: what the approach costs over the
+// baseline once node's start-up is set aside.
 function gitWork(ctx) {
   const spec = `:(top,glob)${SCOPE}`;
   const work = join(ctx.dir, 'git-work');
-  mkdirSync(join(work, 'o'), { recursive: true });
+  mkdirSync(work, { recursive: true });
   const env = {
     ...ctx.env,
-    GIT_INDEX_FILE: join(work, 'i'),
-    GIT_OBJECT_DIRECTORY: join(work, 'o'),
+    GIT_INDEX_FILE: join(work, 'index'),
+    GIT_OBJECT_DIRECTORY: work,
     GIT_ALTERNATE_OBJECT_DIRECTORIES: join(ctx.repo, '.git/objects'),
+    GIT_OPTIONAL_LOCKS: '0',
   };
-  const listing = spawnSync(
-    'git',
-    ['ls-files', '-z', '-t', '-s', '-c', '-m', '-d', '-o', '--exclude-standard', '--', spec],
-    {
-      cwd: ctx.repo,
-      env: ctx.env,
-      encoding: 'utf8',
-    },
-  ).stdout;
+  const listArgs = ['ls-files', '-z', '-v', '-s', '-c', '-m', '-d', '-o', '--exclude-standard'];
+  const listing = spawnSync('git', [...listArgs, '--', spec], {
+    cwd: ctx.repo,
+    env: ctx.env,
+    encoding: 'utf8',
+  }).stdout;
   const records = listing.split('\0').filter(Boolean);
   const pathOf = (r) => (r[0] === '?' ? r.slice(2) : r.slice(r.indexOf('\t') + 1));
   const removed = new Set(records.filter((r) => r[0] === 'R').map(pathOf));
@@ -113,28 +112,32 @@ function gitWork(ctx) {
   const entries = records
     .filter((r) => r[0] === 'H' && !removed.has(pathOf(r)) && !changed.includes(pathOf(r)))
     .map((r) => r.slice(2));
+  // changed files as entries without stat data, so the diff reads them from the working tree
+  const placeholders = changed.map((p) => `100644 ${'0'.repeat(39)}1 0\t${p}`);
   const opts = { cwd: ctx.repo, env, stdio: ['pipe', 'pipe', 'pipe'] };
+  const privateIndex = ['-c', 'diff.autoRefreshIndex=false', '-c', 'core.fsmonitor=false'];
   return [
     [
       'git',
-      ['ls-files', '-z', '-t', '-s', '-c', '-m', '-d', '-o', '--exclude-standard', '--', spec],
-      { cwd: ctx.repo, env: ctx.env },
+      [...listArgs, '--', spec],
+      { cwd: ctx.repo, env: { ...ctx.env, GIT_OPTIONAL_LOCKS: '0' } },
     ],
     [
       'git',
-      ['update-index', '-z', '--add', '--replace', ...changed.map((p) => `./${p}`), '--index-info'],
-      { ...opts, input: `${entries.join('\0')}\0` },
+      [...privateIndex, '-c', 'core.ignoreStat=false', 'update-index', '-z', '--index-info'],
+      { ...opts, input: `${[...entries, ...placeholders].join('\0')}\0` },
     ],
     [
       'git',
       [
+        ...privateIndex,
         'diff',
-        '--cached',
         '--binary',
         '-M',
         '--full-index',
         '--no-color',
         '--no-ext-diff',
+        '--no-textconv',
         'HEAD',
         '--',
         spec,
@@ -168,6 +171,20 @@ export const cases = [
       { cwd: ctx.repo, env: { ...ctx.env, LLM_AGENT_NAME: 'bench' } },
     ],
     baseline,
+  },
+  {
+    // The raw-git baseline has no process of node's own; this one starts node once, as save-patch
+    // must, so the ratio shows what save-patch costs beyond a bare node start-up.
+    name: 'save-patch --path vs node -e 0 + git diff + ls-files',
+    target: 1.5,
+    setup: world,
+    teardown: removeWorld,
+    subject: (ctx) => [
+      process.execPath,
+      [cli, 'save-patch', '--path', SCOPE, '--out', ctx.out],
+      { cwd: ctx.repo, env: { ...ctx.env, LLM_AGENT_NAME: 'bench' } },
+    ],
+    baseline: (ctx) => [nodeBaseline(ctx), ...baseline(ctx)],
   },
   {
     name: "save-patch's git work alone (no node start-up) vs git diff + ls-files",

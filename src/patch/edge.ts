@@ -2,28 +2,66 @@
  * save-patch's and apply-patch's view of the outside world: the real git, the repository, the
  * compiled policy and the active leases, behind one seam so the commands stay thin and testable.
  */
+import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { GitfenceError } from '../errors.js';
 import type { CompiledPolicy, LeaseFact } from '../evaluate/types.js';
+import { readRepoAndAliases } from '../facts/fast-repo.js';
 import { discoverRepo, type RepoInfo } from '../repo/discover.js';
 import { loadCompiledPolicy } from '../policy/load-compiled.js';
 import { readActiveLeases } from '../scopes/facts.js';
-import { resolveRealGitFor } from '../shim/resolve-git.js';
+import { realFsProbe, resolveRealGitFor, type FsProbe } from '../shim/resolve-git.js';
 import { createGitRunner, scrubGitEnv, type GitRunner } from '../util/git-runner.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const GITFENCE_VERSION: string = packageJson.version;
 
-export function createPatchGitRunner(env: Record<string, string | undefined>): GitRunner {
-  return createGitRunner(resolveRealGitFor(env, homedir()), scrubGitEnv(env));
+/** The shim marker is in a file's first 512 bytes: read only those, not a multi-megabyte git binary. */
+function headOf(path: string): string | null {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const bytes = Buffer.alloc(512);
+    return bytes.subarray(0, readSync(fd, bytes, 0, 512, 0)).toString('latin1');
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
+/**
+ * The shim-aware git lookup with cheaper file probes: the C library's realpath (one call, where
+ * node's walks every path component in JavaScript) and a 512-byte read for the marker.
+ */
+const probe: FsProbe = {
+  ...realFsProbe,
+  realpath(path) {
+    try {
+      return realpathSync.native(path);
+    } catch {
+      return null;
+    }
+  },
+  head: headOf,
+};
+
+export function createPatchGitRunner(env: Record<string, string | undefined>): GitRunner {
+  return createGitRunner(resolveRealGitFor(env, env.HOME || homedir(), probe), scrubGitEnv(env));
+}
+
+/**
+ * The repository around `cwd`, read from disk when that is certain to agree with git (one git
+ * process fewer), else from `git rev-parse`; not a repository or a bare one is an error.
+ */
 export async function requireRepo(
   cwd: string,
   git: GitRunner,
   command: string,
+  env?: Record<string, string | undefined>,
 ): Promise<RepoInfo & { topLevel: string }> {
-  const repo = await discoverRepo(cwd, git);
+  const onDisk = env ? readRepoAndAliases(cwd, env, env.HOME || homedir())?.repo : undefined;
+  const repo = onDisk ?? (await discoverRepo(cwd, git));
   if (!repo) {
     throw new GitfenceError('NOT_A_REPOSITORY', `${command} must run inside a git repository`, {
       where: cwd,

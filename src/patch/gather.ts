@@ -1,16 +1,20 @@
 /**
- * Builds the scoped patch without touching the real index, working tree or object store: a private
- * index holding only the scope's entries and a private object directory (the real one as an
- * alternate) take every write, so this works while `.git` is write-locked, leaves nothing behind,
- * and costs in proportion to the scope rather than the repository.
+ * Builds the scoped patch without touching the real index, working tree or object store. A private
+ * index holds only the scope's entries, so the cost follows the scope rather than the repository,
+ * and `git diff <base>` compares it with the working tree: changed files are read where they lie,
+ * so nothing is hashed into an object store and no file is written but that one index. Scopes with
+ * submodules take the older route (changed files hashed into a private object directory, then
+ * `diff --cached`), because a working-tree diff would also report their uncommitted insides.
+ * Either way it works while `.git` is write-locked and leaves nothing behind.
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitfenceError } from '../errors.js';
 import type { RepoInfo } from '../repo/discover.js';
-import type { GitRunner } from '../util/git-runner.js';
+import type { GitResult, GitRunner } from '../util/git-runner.js';
 import { readHeadFromFiles } from './head.js';
+import { warmHashing } from './metadata.js';
 import { parsePatch, type PatchFile } from './parse.js';
 import { pathInScopes, pathspecsFor } from './scope-match.js';
 
@@ -28,9 +32,14 @@ export const DIFF_CONFIG = [
   'color.ui=never',
 ];
 
+/**
+ * For the commands on the private index: no stat refresh written back (the diff reads what it
+ * needs), and no file-system monitor that could vouch for entries this index never recorded.
+ */
+const PRIVATE_INDEX_CONFIG = ['-c', 'diff.autoRefreshIndex=false', '-c', 'core.fsmonitor=false'];
+
 export const DIFF_ARGS = [
   'diff',
-  '--cached',
   '--binary',
   '-M',
   '--full-index',
@@ -68,11 +77,43 @@ function splitZ(text: string): string[] {
   return text.split('\0').filter((entry) => entry !== '');
 }
 
+/**
+ * One read-only listing of the scope against the real index: its entries (H; S when
+ * skip-worktree), and what differs in the working tree: modified (C), deleted (R), untracked and
+ * not ignored (?). The tag is lower-case for entries marked assume-unchanged. It changes nothing,
+ * so a caller may start it early and run other work while git reads.
+ */
+export function listScope(
+  git: GitRunner,
+  cwd: string,
+  scopes: readonly string[],
+): Promise<GitResult & { stdoutBuffer: Buffer }> {
+  return git.run(
+    [
+      ...DIFF_CONFIG,
+      'ls-files',
+      '-z',
+      '-v',
+      '-s',
+      '-c',
+      '-m',
+      '-d',
+      '-o',
+      '--exclude-standard',
+      '--',
+      ...pathspecsFor(scopes),
+    ],
+    { cwd, env: { GIT_OPTIONAL_LOCKS: '0' } },
+  );
+}
+
 export interface GatherOptions {
   git: GitRunner;
   repo: RepoInfo;
   scopes: readonly string[];
   tmpRoot?: string;
+  /** `listScope` of these scopes in the working tree, already started. */
+  listing?: Promise<GitResult>;
 }
 
 export async function gatherScopedPatch(options: GatherOptions): Promise<ScopedPatch> {
@@ -86,45 +127,33 @@ export async function gatherScopedPatch(options: GatherOptions): Promise<ScopedP
     });
   }
   const { base, branch } =
-    (await readHeadFromFiles(repo.gitDir, repo.commonDir)) ?? (await readHead(git, cwd));
+    readHeadFromFiles(repo.gitDir, repo.commonDir) ?? (await readHead(git, cwd));
 
   const specs = pathspecsFor(scopes);
-  // One read-only listing against the real index: the scope's entries (H), and what differs in the
-  // working tree: modified (C), deleted (R), untracked and not ignored (?).
-  const listed = await git.run(
-    [
-      ...DIFF_CONFIG,
-      'ls-files',
-      '-z',
-      '-t',
-      '-s',
-      '-c',
-      '-m',
-      '-d',
-      '-o',
-      '--exclude-standard',
-      '--',
-      ...specs,
-    ],
-    { cwd, env: { GIT_OPTIONAL_LOCKS: '0' } },
-  );
+  const listed = await (options.listing ?? listScope(git, cwd, scopes));
   if (listed.code !== 0) throw gitFailed('ls-files', listed, cwd);
-  const { entries, changed, skipped } = readListing(listed.stdout, scopes);
+  const listing = readListing(listed.stdout, scopes);
+  const { skipped } = listing;
 
-  const temp = await mkdtemp(join(options.tmpRoot ?? tmpdir(), 'gitfence-patch-'));
+  const temp = mkdtempSync(join(options.tmpRoot ?? tmpdir(), 'gitfence-patch-'));
   try {
-    // A private index holding only the scope (so its cost follows the scope, not the repository),
-    // and a private object directory for the blobs of changed files.
-    await mkdir(join(temp, 'objects'));
+    // The temp dir is also the object directory (the real one as an alternate): the submodule
+    // route hashes changed files into it, and any other write git might make lands there too.
     const env = {
       GIT_INDEX_FILE: join(temp, 'index'),
-      GIT_OBJECT_DIRECTORY: join(temp, 'objects'),
+      GIT_OBJECT_DIRECTORY: temp,
       GIT_ALTERNATE_OBJECT_DIRECTORIES: join(repo.commonDir, 'objects'),
       GIT_OPTIONAL_LOCKS: '0',
     };
-    await buildScopeIndex(git, cwd, env, entries, changed);
+    const cached = listing.submodules;
+    if (cached) await hashScopeIndex(git, cwd, env, listing.entries, listing.changed);
+    else await buildScopeIndex(git, cwd, env, listing, base.length);
+    const diff = (paths: string[]) => diffScope(git, cwd, env, base, paths, cached);
 
-    let patch = await diff(git, cwd, env, base, specs);
+    const pending = diff(specs);
+    // the patch's sha256 comes next: node:crypto loads while git works
+    setImmediate(warmHashing);
+    let patch = await pending;
     let files = parsePatch0(patch);
     const outside = files.filter((f) => !inScope(f, scopes));
     if (outside.length > 0) {
@@ -136,19 +165,13 @@ export async function gatherScopedPatch(options: GatherOptions): Promise<ScopedP
         patch = Buffer.alloc(0);
         files = [];
       } else {
-        patch = await diff(
-          git,
-          cwd,
-          env,
-          base,
-          keep.map((p) => `:(top,literal)${p}`),
-        );
+        patch = await diff(keep.map((p) => `:(top,literal)${p}`));
         files = parsePatch0(patch);
       }
     }
     return { base, branch, patch, files, skipped };
   } finally {
-    await rm(temp, { recursive: true, force: true });
+    rmSync(temp, { recursive: true, force: true });
   }
 }
 
@@ -171,19 +194,26 @@ async function readHead(
 interface Listing {
   /** `mode sha stage\tpath` lines of unchanged index entries in scope, as `--index-info` takes them. */
   entries: string[];
-  /** Modified or untracked paths in scope: hashed from the working tree. */
+  /** Modified or untracked paths in scope: their content comes from the working tree. */
   changed: string[];
+  /** A submodule (gitlink) is in scope. */
+  submodules: boolean;
+  /** An unchanged entry is skip-worktree or assume-unchanged: the index, not the file, holds it. */
+  pinned: boolean;
   skipped: string[];
 }
 
-/** Parse `ls-files -z -t -s -c -m -d -o` output, keeping only paths inside the scopes. */
+/** Parse `ls-files -z -v -s -c -m -d -o` output, keeping only paths inside the scopes. */
 export function readListing(stdout: string, scopes: readonly string[]): Listing {
   const cached = new Map<string, string[]>();
   const modified = new Set<string>();
   const removed = new Set<string>();
   const skipped: string[] = [];
+  const fromIndex = new Set<string>();
+  let submodules = false;
   for (const record of splitZ(stdout)) {
-    const tag = record[0];
+    const letter = record[0]!;
+    const tag = letter.toUpperCase();
     const rest = record.slice(2);
     if (tag === '?') {
       if (rest.endsWith('/')) skipped.push(rest);
@@ -194,25 +224,78 @@ export function readListing(stdout: string, scopes: readonly string[]): Listing 
     if (tab === -1) continue;
     const path = rest.slice(tab + 1);
     if (!pathInScopes(path, scopes)) continue;
+    if (rest.startsWith('160000 ')) submodules = true;
     if (tag === 'C') modified.add(path);
     else if (tag === 'R') removed.add(path);
     else {
       const lines = cached.get(path) ?? [];
       lines.push(rest);
       cached.set(path, lines);
+      if (tag === 'S' || letter !== tag) fromIndex.add(path);
     }
   }
   for (const path of removed) modified.delete(path);
   const entries = [...cached]
     .filter(([path]) => !modified.has(path) && !removed.has(path))
     .flatMap(([, lines]) => lines);
-  return { entries, changed: [...modified], skipped };
+  const pinned = [...fromIndex].some((path) => !modified.has(path) && !removed.has(path));
+  return { entries, changed: [...modified], submodules, pinned, skipped };
+}
+
+/**
+ * Beyond this many unchanged entries, marking them assume-unchanged (one more git call) is cheaper
+ * than the diff reading and hashing each of their files.
+ */
+const REHASH_LIMIT = 64;
+
+/**
+ * The private index for a working-tree diff: unchanged entries as the real index has them, and
+ * each changed path as an entry with no stat data, which git can never take for up to date, so
+ * the diff reads the file itself. Its object id names no object: were it ever read instead of the
+ * file, the diff would fail rather than carry wrong content. Its mode is a regular file's, which
+ * git replaces from the file as hashing it in would (a symlink, or the executable bit when
+ * core.fileMode trusts it).
+ */
+async function buildScopeIndex(
+  git: GitRunner,
+  cwd: string,
+  env: Record<string, string>,
+  listing: Listing,
+  oidLength: number,
+): Promise<void> {
+  const placeholder = `${'0'.repeat(oidLength - 1)}1`;
+  const changed = listing.changed.map((path) => `100644 ${placeholder} 0\t${path}`);
+  const indexInfo = async (lines: string[], assumeUnchanged: boolean) => {
+    // no index file at all is an empty index to git
+    if (lines.length === 0) return;
+    const result = await git.run(
+      [
+        ...PRIVATE_INDEX_CONFIG,
+        '-c',
+        `core.ignoreStat=${assumeUnchanged}`,
+        'update-index',
+        '-z',
+        '--index-info',
+      ],
+      { cwd, env, input: `${lines.join('\0')}\0` },
+    );
+    if (result.code !== 0) throw gitFailed('update-index (temporary index)', result, cwd);
+  };
+  if (changed.length === 0 || (listing.entries.length <= REHASH_LIMIT && !listing.pinned)) {
+    // with no changed entries every entry may be marked; otherwise a few unchanged files are re-read
+    await indexInfo([...listing.entries, ...changed], changed.length === 0);
+    return;
+  }
+  // core.ignoreStat marks the entries it adds assume-unchanged: the diff takes them from the index
+  await indexInfo(listing.entries, true);
+  await indexInfo(changed, false);
 }
 
 /** Command lines stay well under every platform's argument limit; longer lists go through stdin. */
 const ARGV_BUDGET = 64 * 1024;
 
-async function buildScopeIndex(
+/** The submodule route's private index: changed files hashed into the private object directory. */
+async function hashScopeIndex(
   git: GitRunner,
   cwd: string,
   env: Record<string, string>,
@@ -255,14 +338,24 @@ function parsePatch0(patch: Buffer): PatchFile[] {
   return patch.length === 0 ? [] : parsePatch(patch);
 }
 
-async function diff(
+async function diffScope(
   git: GitRunner,
   cwd: string,
   env: Record<string, string>,
   base: string,
   specs: string[],
+  cached: boolean,
 ): Promise<Buffer> {
-  const result = await git.run([...DIFF_CONFIG, ...DIFF_ARGS, base, '--', ...specs], {
+  const args = [
+    ...DIFF_CONFIG,
+    ...PRIVATE_INDEX_CONFIG,
+    ...DIFF_ARGS,
+    ...(cached ? ['--cached'] : []),
+    base,
+    '--',
+    ...specs,
+  ];
+  const result = await git.run(args, {
     cwd,
     env,
     binary: true,

@@ -36,6 +36,11 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** Loads node:crypto and its sha256 (several ms of start-up) ahead of need, e.g. while git runs. */
+export function warmHashing(): void {
+  createHash('sha256');
+}
+
 /** The metadata file for a patch file: `x.patch` → `x.json`. */
 export function metadataPathFor(patchPath: string): string {
   return patchPath.endsWith('.patch')

@@ -1,11 +1,10 @@
 /** Saving a scoped patch: gather it, then write the patch and its metadata (or the patch to stdout). */
-import { constants } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomicSync } from '../util/atomic-write.js';
 import type { RepoInfo } from '../repo/discover.js';
 import { statePaths } from '../repo/state-paths.js';
-import type { GitRunner } from '../util/git-runner.js';
+import type { GitResult, GitRunner } from '../util/git-runner.js';
 import { gatherScopedPatch } from './gather.js';
 import {
   metadataPathFor,
@@ -29,6 +28,8 @@ export interface SaveOptions {
   now: number;
   version: string;
   tmpRoot?: string;
+  /** The scope's listing (`listScope`), already started. */
+  listing?: Promise<GitResult>;
 }
 
 export interface SaveResult {
@@ -69,23 +70,32 @@ export function renderSlug(scopes: readonly string[], all: boolean): string {
   return `${first || 'root'}${more}`;
 }
 
-/** Claim a fresh file name (`-2`, `-3`, … on a clash) so two saves in one second never overwrite each other. */
-async function claimName(dir: string, stem: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
+/**
+ * Write the patch under a fresh name (`-2`, `-3`, … on a clash, so two saves in one second never
+ * overwrite each other) and make it durable. It needs no temp-and-rename: readers find a patch
+ * through its metadata, written after it, and check its sha256.
+ */
+function writeNewPatch(dir: string, stem: string, patch: Buffer): string {
+  mkdirSync(dir, { recursive: true });
   for (let n = 1; ; n += 1) {
-    const name = n === 1 ? `${stem}.patch` : `${stem}-${n}.patch`;
-    const path = join(dir, name);
+    const path = join(dir, n === 1 ? `${stem}.patch` : `${stem}-${n}.patch`);
+    let fd: number;
     try {
-      const handle = await open(
-        path,
-        constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY,
-        0o644,
-      );
-      await handle.close();
-      return path;
+      fd = openSync(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw error;
+      continue;
     }
+    try {
+      for (let at = 0; at < patch.length;) at += writeSync(fd, patch, at);
+      fsyncSync(fd);
+    } catch (error) {
+      closeSync(fd);
+      rmSync(path, { force: true });
+      throw error;
+    }
+    closeSync(fd);
+    return path;
   }
 }
 
@@ -95,6 +105,7 @@ export async function savePatch(options: SaveOptions): Promise<SaveResult> {
     repo: options.repo,
     scopes: options.scopes,
     ...(options.tmpRoot ? { tmpRoot: options.tmpRoot } : {}),
+    ...(options.listing ? { listing: options.listing } : {}),
   });
   if (scoped.files.length === 0) {
     return { status: 'nothing', patch: scoped.patch, metadata: null, skipped: scoped.skipped };
@@ -124,15 +135,14 @@ export async function savePatch(options: SaveOptions): Promise<SaveResult> {
   const dir =
     options.outDir ?? join(statePaths(options.repo.stateDir).patches, agentDirName(options.agent));
   const stem = `${renderTimestamp(options.now)}-${renderSlug(options.scopes, options.all)}`;
-  const patchPath = await claimName(dir, stem);
+  const patchPath = writeNewPatch(dir, stem, scoped.patch);
   const metaPath = metadataPathFor(patchPath);
   metadata.patch = patchPath.slice(dir.length + 1);
   try {
-    await writeFileAtomic(patchPath, scoped.patch);
-    await writeFileAtomic(metaPath, renderMetadata(metadata));
+    writeFileAtomicSync(metaPath, renderMetadata(metadata));
   } catch (error) {
-    await rm(patchPath, { force: true });
-    await rm(metaPath, { force: true });
+    rmSync(patchPath, { force: true });
+    rmSync(metaPath, { force: true });
     throw error;
   }
   return {

@@ -1,7 +1,7 @@
 /** `save-patch [--path GLOB]… [--all] [--out DIR] [--stdout] [--agent NAME] [--message TEXT] [--json]`. */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { GitfenceError } from '../../errors.js';
+import { EXIT, exitCodeForError, formatError, GitfenceError } from '../../errors.js';
 import { evaluateSavePatch, resolveSaveScopes } from '../../evaluate/save-patch.js';
 import type { SavePatchRequest } from '../../evaluate/types.js';
 import {
@@ -11,13 +11,16 @@ import {
   loadSavePatchPolicy,
   requireRepo,
 } from '../../patch/edge.js';
+import { listScope } from '../../patch/gather.js';
 import { renderSaveResult } from '../../patch/render.js';
-import { savePatch } from '../../patch/save.js';
+import { savePatch, type SaveResult } from '../../patch/save.js';
 import { tempRootFor } from '../../patch/temp.js';
 import { problemWithGlob } from '../../patch/scope-match.js';
 import { renderCheck } from '../../render/check.js';
 import { renderDenialLine } from '../../render/denial.js';
-import type { CliContext, Command } from '../context.js';
+import type { RepoInfo } from '../../repo/discover.js';
+import type { GitResult, GitRunner } from '../../util/git-runner.js';
+import type { CliContext, Command, CommandResult } from '../context.js';
 
 const USAGE_LINE =
   'save-patch [--path GLOB]… [--all] [--out DIR] [--stdout] [--agent NAME] [--message TEXT] [--json]';
@@ -46,6 +49,57 @@ function parse(context: CliContext) {
       hint: 'run `save-patch --help`',
     });
   }
+}
+
+type Flags = ReturnType<typeof parse>;
+
+/** The policy's decision on the save, then the save itself when allowed. */
+async function decideAndSave(
+  context: CliContext,
+  flags: Flags,
+  edge: {
+    git: GitRunner;
+    repo: RepoInfo & { topLevel: string };
+    agent: string | null;
+    paths: string[];
+    listing: Promise<GitResult> | undefined;
+  },
+): Promise<'denied' | { result: SaveResult; scopes: string[] }> {
+  const { git, repo, agent, listing } = edge;
+  const now = context.now();
+  const policy = await loadSavePatchPolicy(repo, context.env);
+  const leases = await gatherActiveLeases(repo.stateDir, now);
+  const request: SavePatchRequest = {
+    kind: 'save-patch',
+    agent,
+    all: flags.all,
+    paths: edge.paths,
+    facts: { leases, repoRoot: repo.topLevel },
+  };
+  // the evaluator's save-patch branch, called directly so this command never loads the git-argv parser
+  const decision = evaluateSavePatch(policy, request);
+  if (decision.outcome === 'deny') {
+    context.stderr.write(`${renderCheck(decision)}\n${renderDenialLine(decision)}\n`);
+    return 'denied';
+  }
+  for (const warning of decision.warnings)
+    context.stderr.write(`save-patch: warning: ${warning}\n`);
+  const { scopes, all } = resolveSaveScopes(request);
+  const result = await savePatch({
+    git,
+    repo,
+    agent,
+    scopes,
+    all,
+    ...(flags.out !== undefined ? { outDir: resolve(context.cwd, flags.out) } : {}),
+    toStdout: flags.stdout,
+    ...(flags.message !== undefined ? { message: flags.message } : {}),
+    now,
+    version: GITFENCE_VERSION,
+    tmpRoot: await tempRootFor(repo.stateDir),
+    ...(listing ? { listing } : {}),
+  });
+  return { result, scopes };
 }
 
 export const command: Command = {
@@ -111,40 +165,24 @@ export const command: Command = {
       }
     }
     const agent = envAgent ?? flags.agent ?? null;
-    const now = context.now();
     const git = createPatchGitRunner(context.env);
-    const repo = await requireRepo(context.cwd, git, 'save-patch');
-    const policy = await loadSavePatchPolicy(repo, context.env);
-    const leases = await gatherActiveLeases(repo.stateDir, now);
-    const request: SavePatchRequest = {
-      kind: 'save-patch',
-      agent,
-      all: flags.all,
-      paths: flags.path.map((glob) => glob.replace(/^\.\//, '')),
-      facts: { leases, repoRoot: repo.topLevel },
-    };
-    // the evaluator's save-patch branch, called directly so this command never loads the git-argv parser
-    const decision = evaluateSavePatch(policy, request);
-    if (decision.outcome === 'deny') {
-      context.stderr.write(`${renderCheck(decision)}\n${renderDenialLine(decision)}\n`);
-      return 'denied';
+    const repo = await requireRepo(context.cwd, git, 'save-patch', context.env);
+    const paths = flags.path.map((glob) => glob.replace(/^\.\//, ''));
+    // --path names the scope before the policy is read: git lists it meanwhile (read-only, nothing
+    // changes), and a denial or an error only discards the listing, once git is done with it
+    const listing = paths.length > 0 ? listScope(git, repo.topLevel, paths) : undefined;
+    const settled = listing?.then(
+      () => undefined,
+      () => undefined,
+    );
+    let saved: Awaited<ReturnType<typeof decideAndSave>>;
+    try {
+      saved = await decideAndSave(context, flags, { git, repo, agent, paths, listing });
+    } finally {
+      await settled;
     }
-    for (const warning of decision.warnings)
-      context.stderr.write(`save-patch: warning: ${warning}\n`);
-    const { scopes, all } = resolveSaveScopes(request);
-    const result = await savePatch({
-      git,
-      repo,
-      agent,
-      scopes,
-      all,
-      ...(flags.out !== undefined ? { outDir: resolve(context.cwd, flags.out) } : {}),
-      toStdout: flags.stdout,
-      ...(flags.message !== undefined ? { message: flags.message } : {}),
-      now,
-      version: GITFENCE_VERSION,
-      tmpRoot: await tempRootFor(repo.stateDir),
-    });
+    if (saved === 'denied') return 'denied';
+    const { result, scopes } = saved;
     if (result.status === 'stdout') {
       // the patch is bytes (binary hunks, any file-name encoding): hand them over unconverted
       (context.stdout.write as (chunk: string | Uint8Array) => unknown).call(
@@ -164,3 +202,25 @@ export const command: Command = {
     return 'ok';
   },
 };
+
+/**
+ * The whole process for the hot entry (`save-patch …`, `gitfence save-patch …`): what `main` does for
+ * this one command (help before any `--`, result and error to exit code), without the command table.
+ */
+export async function runSavePatchProcess(
+  args: string[],
+  context: Omit<CliContext, 'args'>,
+): Promise<number> {
+  const end = args.indexOf('--');
+  if ((end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    context.stdout.write(`${command.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    const result: CommandResult = await command.run({ ...context, args });
+    return typeof result === 'string' ? EXIT[result] : result.passthrough;
+  } catch (error) {
+    context.stderr.write(`${formatError(error)}\n`);
+    return exitCodeForError(error);
+  }
+}
