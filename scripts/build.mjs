@@ -5,7 +5,11 @@
 import { build } from 'esbuild';
 import { rename, rm, mkdir, cp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { $, cd } from 'zx';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -82,33 +86,28 @@ function lazyBuiltins() {
 }
 
 /**
- * The start of a hot entry: its bundle compiled with V8's code cache (`<bundle>.v8cache`, made by the
- * first run after the bundle changed, written atomically beside it when the directory is writable).
- * Compiling ~200 kB of JavaScript, and then each function the run calls, costs more CPU than the
- * decision itself. The cache is keyed by the bundle's size and mtime; a cache V8 rejects (another
- * node version) only costs a normal compile. vm code cannot run `import()` itself (node 20 has no
- * stable dynamic-import callback, and the experimental one is lost when the code cache is used), so
- * the bundle's `import()` calls go to `__gitfenceImport`, an `import()` in the entry file node loaded.
+ * The start of a hot entry: its bundle compiled with V8's code cache. Compiling ~200 kB of
+ * JavaScript, and then each function the run calls, costs more CPU than the decision itself. The
+ * build trains each cache with a representative decision (trainCodeCaches below), so it holds the
+ * decision path's functions and ships in the package. The key (the bundle's content hash, made by
+ * the build, node's version and arch) is the cache's file name: npm rewrites mtimes on install, so
+ * an mtime key would never match a shipped cache. A missing or rejected cache costs one normal
+ * compile, and that run writes its own atomically when `dist/` is writable. vm code cannot run
+ * `import()` itself (node 20 has no stable dynamic-import callback, and the experimental one is
+ * lost when the code cache is used), so the bundle's `import()` calls go to `__gitfenceImport`, an
+ * `import()` in the entry file node loaded.
  */
-function hotLoader(bundleName) {
-  return `'use strict';\n(${hotStart})(require, __dirname + ${JSON.stringify(`/${bundleName}`)}, (url) => import(url));\n`;
-}
-
-/** `import(` in a hot bundle's code, which must call the entry's importer instead. */
-const DYNAMIC_IMPORT = /\bimport\s*\(/g;
-
 /** Runs inside the emitted CommonJS entry (stringified), with that entry's `require` and `import()`. */
-function hotStart(require, bundle, importModule) {
+function hotStart(require, bundle, importModule, contentHash, encoding) {
   const fs = require('node:fs');
   const vm = require('node:vm');
-  const source = fs.readFileSync(bundle, 'utf8');
-  const stat = fs.statSync(bundle);
-  const key = Buffer.from(`gitfence-v8cache ${process.version} ${stat.size} ${stat.mtimeMs}\n`);
-  const cacheFile = `${bundle}.v8cache`;
+  // 'latin1' when the build found the bundle pure ASCII: the same text, without UTF-8 decoding
+  const source = fs.readFileSync(bundle, encoding);
+  // The key is in the name, so a cache of another build or node is simply not found: nothing to compare.
+  const cacheFile = `${bundle}.${contentHash}-${process.version}-${process.arch}.v8cache`;
   let cachedData;
   try {
-    const cache = fs.readFileSync(cacheFile);
-    if (cache.subarray(0, key.length).equals(key)) cachedData = cache.subarray(key.length);
+    cachedData = fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
@@ -121,7 +120,7 @@ function hotStart(require, bundle, importModule) {
     process.once('exit', () => {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
       try {
-        fs.writeFileSync(tmp, Buffer.concat([key, script.createCachedData()]));
+        fs.writeFileSync(tmp, script.createCachedData());
         fs.renameSync(tmp, cacheFile);
       } catch {
         fs.rmSync(tmp, { force: true });
@@ -132,6 +131,19 @@ function hotStart(require, bundle, importModule) {
   const dir = bundle.slice(0, bundle.lastIndexOf('/'));
   script.runInThisContext()(module.exports, require, module, bundle, dir, importModule);
 }
+
+function hotLoader(bundleName, contentHash, encoding) {
+  const args = [
+    JSON.stringify(`/${bundleName}`),
+    '(url) => import(url)',
+    JSON.stringify(contentHash),
+    JSON.stringify(encoding),
+  ];
+  return `'use strict';\n(${hotStart})(require, __dirname + ${args.join(', ')});\n`;
+}
+
+/** `import(` in a hot bundle's code, which must call the entry's importer instead. */
+const DYNAMIC_IMPORT = /\bimport\s*\(/g;
 
 await rm(staging, { recursive: true, force: true });
 await build({
@@ -171,10 +183,11 @@ await build({
   // Small runtime dependencies are bundled in (no node_modules resolution at start-up); the heavy
   // ones stay external and are only ever loaded lazily, off the decision path.
   external: ['zod', 'esbuild', 'micromatch', 'picomatch', 'husky'],
-  // import.meta.url is made when read (rarely on a decision path): the URL costs a start ~0.4 ms
+  // import.meta.url is made when read (rarely on a decision path): the URL costs a start ~0.4 ms;
+  // import.meta.filename is the bundle's own path, as Node ≥ 20.11 gives ES modules
   define: { 'import.meta': '__gitfenceImportMeta' },
   banner: {
-    js: 'var __gitfenceImportMeta = { get url() { return require("node:url").pathToFileURL(__filename).href; } };',
+    js: 'var __gitfenceImportMeta = { filename: __filename, get url() { return require("node:url").pathToFileURL(__filename).href; } };',
   },
   plugins: [lazyBuiltins()],
   legalComments: 'none',
@@ -186,7 +199,9 @@ for (const name of Object.keys(HOT)) {
   const code = await readFile(bundle, 'utf8');
   const rewritten = code.replace(DYNAMIC_IMPORT, '__gitfenceImport(');
   if (rewritten !== code) await writeFile(bundle, rewritten);
-  await writeFile(`${staging}/${name}.cjs`, hotLoader(`${base}.bundle.cjs`));
+  const contentHash = createHash('sha256').update(rewritten).digest('hex').slice(0, 16);
+  const encoding = /^[\x00-\x7f]*$/.test(rewritten) ? 'latin1' : 'utf8';
+  await writeFile(`${staging}/${name}.cjs`, hotLoader(`${base}.bundle.cjs`, contentHash, encoding));
 }
 if (jsOnly && existsSync('dist/types')) {
   await cp('dist/types', `${staging}/types`, { recursive: true });
@@ -200,4 +215,68 @@ await rename(staging, 'dist');
 await rm(retired, { recursive: true, force: true });
 // The default preset, compiled once here, protects repositories that have no policy of their own.
 await $`node bin/gitfence.js compile --emit-default dist/default-policy.json`;
+trainCodeCaches();
 console.log(`built dist/${jsOnly ? ' (js only)' : ''}`);
+
+/**
+ * One representative decision per hot entry, in a throwaway repository with the default policy, so
+ * each code cache is written by a run that went through loading the policy, parsing, evaluating
+ * and rendering a denial (a cache holds only what its run compiled). pre-push is trained by its
+ * first real run.
+ */
+function trainCodeCaches() {
+  const dir = mkdtempSync(join(tmpdir(), 'gitfence-train-'));
+  try {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: dir,
+      GITFENCE_HOME: join(dir, 'gitfence-home'),
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_CONFIG_NOSYSTEM: '1',
+      NO_COLOR: '1',
+    };
+    const repo = join(dir, 'repo');
+    const git = spawnSync('git', ['init', '-q', repo], { env });
+    if (git.status !== 0) throw new Error(`training: git init failed: ${git.stderr}`);
+    const realGit = spawnSync('sh', ['-c', 'command -v git'], {
+      env,
+      encoding: 'utf8',
+    }).stdout.trim();
+    const hookInput = JSON.stringify({
+      session_id: 'build',
+      transcript_path: '/dev/null',
+      cwd: repo,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: 'git reset --hard' },
+    });
+    const runs = [
+      ['dist/hot/check.cjs', ['--', 'reset', '--hard'], '', 42],
+      ['dist/shim-exec.cjs', [`--real-git=${realGit}`, '--', 'reset', '--hard'], '', 42],
+      ['dist/agent-hook.cjs', ['claude-code'], hookInput, 2],
+    ];
+    for (const [entry, args, input, expected] of runs) {
+      const run = spawnSync(process.execPath, [join(root, entry), ...args], {
+        cwd: repo,
+        env,
+        input,
+        encoding: 'utf8',
+      });
+      if (run.status !== expected) {
+        throw new Error(
+          `training ${entry}: exit ${run.status}, expected ${expected}\n${run.stderr}`,
+        );
+      }
+      const bundle = entry
+        .replace(/\.cjs$/, '.bundle.cjs')
+        .split('/')
+        .pop();
+      const dir = join(root, entry, '..');
+      if (!readdirSync(dir).some((f) => f.startsWith(`${bundle}.`) && f.endsWith('.v8cache'))) {
+        throw new Error(`training ${entry}: no code cache was written`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
