@@ -12,6 +12,8 @@ export type {
   CommitRequest,
   PushRequest,
   SavePatchRequest,
+  WorktreeRequest,
+  WorktreeWork,
   CompiledPolicy,
   CompiledRule,
   Facts,

@@ -4,6 +4,7 @@ import { evaluateGit } from './git.js';
 import { evaluatePush } from './push.js';
 import { evaluateSavePatch } from './save-patch.js';
 import type { CompiledPolicy, Decision, EvaluationRequest } from './types.js';
+import { evaluateWorktree } from './worktree.js';
 
 export function evaluate(policy: CompiledPolicy, request: EvaluationRequest): Decision {
   switch (request.kind) {
@@ -15,6 +16,8 @@ export function evaluate(policy: CompiledPolicy, request: EvaluationRequest): De
       return evaluateSavePatch(policy, request);
     case 'push':
       return evaluatePush(policy, request);
+    case 'worktree':
+      return evaluateWorktree(policy, request);
   }
 }
 

@@ -143,7 +143,43 @@ export interface PushRequest {
   facts: Facts;
 }
 
-export type EvaluationRequest = GitRequest | CommitRequest | SavePatchRequest | PushRequest;
+/** What removing an agent's worktree would lose, gathered at the edge (`gitfence worktree release`). */
+export interface WorktreeWork {
+  path: string;
+  /** The branch checked out there (null when detached). */
+  branch: string | null;
+  /** The directory is there and git still knows it as a worktree. */
+  exists: boolean;
+  /** What the work is measured against: the main worktree's HEAD, or `--into REV`. */
+  into: string;
+  /** Paths whose content in the worktree (committed or not) is not in `into`, even as a patch. */
+  undelivered: string[];
+  /** The worktree has uncommitted changes (tracked or untracked, not ignored). */
+  dirty: boolean;
+  /** Commits on the worktree's HEAD not in `into`'s history. */
+  unmergedCommits: number;
+  /** Of those, commits no branch holds: removing the worktree would leave them unreachable. */
+  strandedCommits: number;
+  /** Why the worktree is locked against removal (`git worktree lock`), or null. */
+  lockedReason: string | null;
+}
+
+export interface WorktreeRequest {
+  kind: 'worktree';
+  action: 'add' | 'release';
+  /** The agent whose worktree it is. */
+  owner: string;
+  /** Who asks (LLM_AGENT_NAME); null for the orchestrator or a human. */
+  agent: string | null;
+  /** `release --force`: snapshot unsaved work instead of refusing. */
+  force: boolean;
+  /** Release only; absent until gathered, so who may ask is decided before anything is read. */
+  work?: WorktreeWork;
+  facts: Facts;
+}
+
+export type EvaluationRequest =
+  GitRequest | CommitRequest | SavePatchRequest | PushRequest | WorktreeRequest;
 
 export interface RuleMatch {
   ruleId: string;
