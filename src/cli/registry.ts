@@ -76,7 +76,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/mount-root.js')).command,
   },
   worktree: {
-    summary: 'linked worktrees for agents (not yet available)',
+    summary: 'linked worktrees for agents: add, list, release',
     load: async () => (await import('./commands/worktree.js')).command,
   },
   checkpoint: {

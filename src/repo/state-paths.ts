@@ -15,6 +15,9 @@ export const statePaths = (stateDir: string) => ({
   patches: join(stateDir, 'patches'),
   writeLock: join(stateDir, 'writelock.json'),
   snapshots: join(stateDir, 'snapshots'),
+  /** The worktrees `gitfence worktree add` handed to agents, and the lock its writers take. */
+  worktrees: join(stateDir, 'worktrees.json'),
+  worktreesLock: join(stateDir, 'worktrees.lock'),
 });
 
 /** `$GITFENCE_HOME` (default `~/.gitfence`): the shim, the user-global policy and its compiled form. */
