@@ -23,7 +23,6 @@ export const ERROR_KINDS = {
   POLICY_CORRUPT: 'denied',
   LOCK_CONFLICT: 'denied',
   DENIED: 'denied',
-  NOT_IMPLEMENTED: 'internal',
   INTERNAL: 'internal',
   IO: 'internal',
   GIT_FAILED: 'internal',

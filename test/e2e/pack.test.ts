@@ -70,14 +70,10 @@ export default definePolicy({
     expect(compiled.code, compiled.stderr).toBe(0);
     expect(existsSync(join(repo, '.git/gitfence/policy.json'))).toBe(true);
 
-    const help = sb.run(bin, ['check', '--help'], { cwd: repo });
-    const checkImplemented = help.code === 0 && !help.stdout.includes('not yet available');
-    if (checkImplemented) {
-      const denied = sb.run(bin, ['check', '--', 'reset', '--hard'], { cwd: repo });
-      expect(denied.code, denied.stderr).toBe(42);
-      expect(denied.stderr + denied.stdout).toMatch(/rollback\/reset|discard-worktree-changes/);
-      const allowed = sb.run(bin, ['check', '--', 'status'], { cwd: repo });
-      expect(allowed.code, allowed.stderr).toBe(0);
-    }
+    const denied = sb.run(bin, ['check', '--', 'reset', '--hard'], { cwd: repo });
+    expect(denied.code, denied.stderr).toBe(42);
+    expect(denied.stderr + denied.stdout).toMatch(/rollback\/reset|discard-worktree-changes/);
+    const allowed = sb.run(bin, ['check', '--', 'status'], { cwd: repo });
+    expect(allowed.code, allowed.stderr).toBe(0);
   },
 );
