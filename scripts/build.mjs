@@ -38,6 +38,8 @@ const LAZY_BUILTINS = [
   'worker_threads',
   'v8',
   'timers/promises',
+  // fileURLToPath and pathToFileURL, reached only off the decision path
+  'url',
   // createRequire, used only to reach node:tty when a descriptor really is a terminal
   'module',
 ];

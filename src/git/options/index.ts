@@ -5,11 +5,12 @@ import { compileCommandSpec, type CommandSpec } from './spec.js';
 
 const cache = new Map<string, CommandSpec>();
 const specsOf = (list: string | undefined): string[] => (list ? list.split(' ') : []);
-const KNOWN = new Set<string>(specsOf(BUILTINS));
+// one search of the space-joined list: a decision asks once or twice, not worth building a Set
+const KNOWN = ` ${BUILTINS} `;
 
 /** True when git runs this name itself, so an alias of the same name is ignored. */
 export function isGitCommand(name: string): boolean {
-  return KNOWN.has(name);
+  return name !== '' && !name.includes(' ') && KNOWN.includes(` ${name} `);
 }
 
 /** The spec for a known command or verb; an empty generic spec (no abbreviations) otherwise. */
