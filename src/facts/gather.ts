@@ -95,7 +95,9 @@ export async function gatherFacts(options: GatherOptions): Promise<Gathered> {
   const { cwd, env } = options;
   let spawns = 0;
   const git: GitRunner = {
-    gitPath: options.git.gitPath,
+    get gitPath() {
+      return options.git.gitPath;
+    },
     run: (args, runOptions) => {
       spawns++;
       return options.git.run(args, runOptions);

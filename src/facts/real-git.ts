@@ -28,6 +28,19 @@ export function createRealGitRunner(
   env: Record<string, string | undefined>,
   home: string,
 ): GitRunner {
-  const real = realGitEnv(env, home);
-  return createGitRunner(real.gitPath, real.env);
+  // made on first use: most decisions never start git, and PATH filtering is per-entry work
+  let runner: GitRunner | undefined;
+  const real = (): GitRunner => {
+    if (!runner) {
+      const found = realGitEnv(env, home);
+      runner = createGitRunner(found.gitPath, found.env);
+    }
+    return runner;
+  };
+  return {
+    get gitPath() {
+      return real().gitPath;
+    },
+    run: (args, options) => real().run(args, options),
+  };
 }
