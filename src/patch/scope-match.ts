@@ -42,10 +42,7 @@ function segmentGlob(glob: string): Array<RegExp | null> | undefined {
       segment === '**'
         ? null
         : new RegExp(
-            `^${segment
-              .replace(/[.^$]/g, '\\$&')
-              .replace(/\*/g, '[^/]*')
-              .replace(/\?/g, '[^/]')}$`,
+            `^${segment.replace(/[.^$]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`,
           ),
     );
   }
