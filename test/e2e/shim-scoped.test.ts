@@ -82,7 +82,7 @@ describe('scoped status and diff through the sh shim', () => {
 
   it('compile enables it and the store wrote the agents’ scope files', () => {
     const data = readFileSync(join(repo, '.git/gitfence/fastpath.sh'), 'utf8');
-    expect(data).toMatch(/^GF_SCOPE_FAST='status diff'$/m);
+    expect(data).toMatch(/^case \$1 in status\|diff\) GF_FAST=scoped ;; esac$/m);
     expect(existsSync(join(repo, '.git/gitfence/scopes/agent-a.sh'))).toBe(true);
     expect(existsSync(join(repo, '.git/gitfence/scopes/agent-b.sh'))).toBe(true);
   });

@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderShimScript, SCOPED_FLAGS } from '../../src/shim/template.js';
 import { compilePolicy } from '../../src/policy/compile.js';
-import { renderFastPath } from '../../src/policy/fastpath.js';
+import {
+  compileFastPath,
+  renderFastPath,
+  renderFastPathData,
+  type FastPathData,
+} from '../../src/policy/fastpath.js';
 import { presetLayer } from '../../src/policy/layers.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { renderScopeFile } from '../../src/scopes/scope-file.js';
@@ -44,12 +49,23 @@ function scopeFile(agent: string, text: string | null) {
   else writeFileSync(file, text);
 }
 
-function fastpath(text: string) {
-  writeFileSync(join(repo, '.git', 'gitfence', 'fastpath.sh'), text);
-}
+const DEFAULT_FASTPATH: FastPathData = {
+  pass: ['log'],
+  guarded: [],
+  guardedPrefixes: [],
+  guardedShorts: [],
+  keywords: [],
+  autoScope: ['status', 'diff'],
+  scopeFast: ['status', 'diff'],
+  slowEnv: [],
+};
 
-const DEFAULT_FASTPATH =
-  "GF_POLICY_HASH='h'\nGF_PASS_SUBCOMMANDS='log'\nGF_AUTOSCOPE='status diff'\nGF_SCOPE_FAST='status diff'\n";
+function fastpath(data: Partial<FastPathData> = {}) {
+  writeFileSync(
+    join(repo, '.git', 'gitfence', 'fastpath.sh'),
+    renderFastPathData({ ...DEFAULT_FASTPATH, ...data }, 'h'),
+  );
+}
 
 function run(
   args: string[],
@@ -94,7 +110,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe.each(SHELLS)('scoped status/diff in the sh shim (%s)', (sh) => {
   beforeAll(() => {
-    fastpath(DEFAULT_FASTPATH);
+    fastpath();
     scopeFile(
       'agent-a',
       renderScopeFile('agent-a', [lease(['src/a/**', "it's here/*"], inAnHour())]),
@@ -186,41 +202,46 @@ describe.each(SHELLS)('scoped status/diff in the sh shim (%s)', (sh) => {
     expect(isDelegated(run(['-C', repo, 'status'], { sh }))).toBe(true);
     expect(isDelegated(run(['status'], { sh, env: { GIT_DIR: '/elsewhere' } }))).toBe(true);
     expect(isDelegated(run(['status'], { sh, env: { GITFENCE_BREAKGLASS: '1' } }))).toBe(true);
-    fastpath(`${DEFAULT_FASTPATH}GF_DENY_KEYWORDS='--porcelain'\n`);
+    fastpath({ keywords: ['--porcelain'] });
     expect(isDelegated(run(['status', '--porcelain'], { sh }))).toBe(true);
     expect(run(['status', '-s'], { sh })[0]).toBe('REAL');
-    fastpath(`${DEFAULT_FASTPATH}GF_SLOW_ENV='MY_VAR'\n`);
+    fastpath({ slowEnv: ['MY_VAR'] });
     expect(isDelegated(run(['status'], { sh, env: { MY_VAR: '' } }))).toBe(true);
     // not listed as safe by the compiler, or not auto-scoped: delegate
-    fastpath("GF_POLICY_HASH='h'\nGF_PASS_SUBCOMMANDS='log'\nGF_AUTOSCOPE='status diff'\n");
+    fastpath({ scopeFast: [] });
     expect(isDelegated(run(['status'], { sh }))).toBe(true);
-    fastpath(
-      "GF_POLICY_HASH='h'\nGF_PASS_SUBCOMMANDS='log'\nGF_AUTOSCOPE='diff'\nGF_SCOPE_FAST='status diff'\n",
-    );
+    fastpath({ autoScope: ['diff'] });
     expect(isDelegated(run(['status'], { sh }))).toBe(true);
     expect(run(['diff'], { sh })[0]).toBe('REAL');
-    fastpath(DEFAULT_FASTPATH);
+    // listed as a plain pass too: still only ever scoped
+    fastpath({ pass: ['log', 'status'] });
+    expect(run(['status'], { sh })).toEqual(
+      real('status', '--', ':(top,glob)src/a/**', ":(top,glob)it's here/*"),
+    );
+    fastpath();
   });
 });
 
 describe('compiled fast-path data', () => {
   it('opsGitSafety and precise let the shim scope status and diff itself', () => {
     for (const preset of ['opsGitSafety', 'precise'] as const) {
-      const text = renderFastPath(compilePolicy([presetLayer(preset)]), 'sha256:x');
-      expect(text, preset).toMatch(/^GF_SCOPE_FAST='status diff'$/m);
-      expect(text, preset).toMatch(/^GF_AUTOSCOPE='status diff'$/m);
+      const policy = compilePolicy([presetLayer(preset)]);
+      expect(compileFastPath(policy).scopeFast, preset).toEqual(['status', 'diff']);
+      expect(compileFastPath(policy).autoScope, preset).toEqual(['status', 'diff']);
+      expect(renderFastPath(policy, 'sha256:x'), preset).toMatch(
+        /^case \$1 in status\|diff\) GF_FAST=scoped ;; esac$/m,
+      );
     }
   });
 
   it('a rule that could match status or diff, or a default deny, turns it off', () => {
     const withLayer = (policy: object) =>
-      renderFastPath(
+      compileFastPath(
         compilePolicy([
           presetLayer('precise'),
           { layer: 'repository', display: 'gitfence.policy.ts', source: '', policy },
         ]),
-        'sha256:x',
-      ).match(/^GF_SCOPE_FAST='(.*)'$/m)?.[1];
+      ).scopeFast.join(' ');
     expect(
       withLayer({
         rules: [{ id: 'no-diff', match: { subcommand: 'diff' }, action: 'deny', reason: 'x' }],
