@@ -62,6 +62,8 @@ async function world() {
     'gitfence shim install',
   );
   writeFileSync(join(repo, 'README.md'), 'bench\nuncommitted work\n');
+  const subdir = join(repo, 'src', 'deep');
+  mkdirSync(subdir, { recursive: true });
   // the floor any sh-script shim pays: dash's own start, with nothing but `exec git`
   const bareWrapper = join(dir, 'bare-sh-wrapper');
   writeFileSync(bareWrapper, `#!/bin/sh\nexec ${realpathSync('/usr/bin/git')} "$@"\n`, {
@@ -72,6 +74,7 @@ async function world() {
   return {
     dir,
     repo,
+    subdir,
     env,
     bareWrapper,
     shim: join(shimDir, 'git'),
@@ -97,6 +100,15 @@ export const cases = [
     teardown,
     subject: (ctx) => [ctx.shim, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
     baseline: (ctx) => [ctx.realGit, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
+  },
+  {
+    // the shim walks up for the repository only when the call is not made from its top directory
+    name: 'fast path from a subdirectory: git log -1 vs real git',
+    target: 1.5,
+    setup: world,
+    teardown,
+    subject: (ctx) => [ctx.shim, ['log', '-1'], { cwd: ctx.subdir, env: ctx.env }],
+    baseline: (ctx) => [ctx.realGit, ['log', '-1'], { cwd: ctx.subdir, env: ctx.env }],
   },
   {
     // informational: the floor for any sh shim on this machine (dash's start), to read the cases above by
