@@ -256,6 +256,29 @@ function guardPattern(data: FastPathData): string {
 }
 
 /**
+ * What the shim tests the arguments for, so that a keyword rule never passes a call the evaluator
+ * would deny. The evaluator looks for a keyword in the normalised command line: `git`, the
+ * subcommand, options in canonical form (abbreviations expanded, bundles split), operands quoted
+ * when they need it, joined by single spaces. Each blank-free word of a keyword then lies inside
+ * one of those pieces, so a call passes only when no argument is an option (whose canonical form
+ * the shim cannot know) and no argument contains any word. Keywords that could match without
+ * that (blank only, a word inside `git`, a quote or backslash that quoting adds) give null:
+ * nothing passes.
+ */
+export function keywordWords(keywords: readonly string[]): string[] | null {
+  const words: string[] = [];
+  for (const keyword of keywords) {
+    const own = keyword.split(/\s+/).filter(Boolean);
+    if (own.length === 0) return null;
+    for (const word of own) {
+      if ('git'.includes(word) || /['"\\]/.test(word)) return null;
+      words.push(word);
+    }
+  }
+  return [...new Set(words)];
+}
+
+/**
  * fastpath.sh: sh the shim sources after its own checks (no global option, no delegating
  * environment variable, a FAST_PATH_SUBCOMMANDS subcommand, the repository found). It sets
  * GF_FAST=pass for a call the policy provably ignores and GF_FAST=scoped for one the shim may scope
@@ -273,11 +296,12 @@ export function renderFastPathData(data: FastPathData, policyHash: string): stri
     const set = data.slowEnv.map((name) => `\${${name}+=}`).join('');
     lines.push(`case ${set} in ?*) return ;; esac`);
   }
-  // each line of a keyword on its own, as the v4 shim split them (more delegation, never less)
-  const keywords = [...new Set(data.keywords.flatMap((k) => k.split('\n')))].filter(Boolean);
-  if (keywords.length > 0) {
-    const any = keywords.map((k) => `*${shellQuote(k)}*`).join('|');
-    lines.push(`for gf_a; do case $gf_a in ${any}) return ;; esac; done`);
+  if (data.keywords.length > 0) {
+    const words = keywordWords(data.keywords);
+    // a keyword the argument test cannot rule out: nothing passes
+    if (words === null) return `${lines.join('\n')}\nreturn\n`;
+    const any = words.map((w) => `*${shellQuote(w)}*`).join('|');
+    lines.push(`for gf_a; do case $gf_a in -*|${any}) return ;; esac; done`);
   }
   // One `case` per kind, cheapest first, each returning when it decides: dash stops reading there.
   // The lists are kept disjoint here too, so the order never changes what passes: an auto-scoped

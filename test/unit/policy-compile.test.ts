@@ -366,12 +366,22 @@ describe('fast path', () => {
     ]);
     expect(compileFastPath(anyCall).pass).toEqual([]);
     const keywords = compilePolicy([
+      fileLayer('repository', {
+        extends: [presets.precise],
+        git: { denyIfContains: ['no verify', 'a*b'] },
+      }),
+    ]);
+    expect(compileFastPath(keywords).keywords).toEqual(['no verify', 'a*b']);
+    // every word, literally; and any option, whose canonical form only the evaluator knows
+    expect(renderFastPath(keywords, 'sha256:x')).toContain(
+      `for gf_a; do case $gf_a in -*|*'no'*|*'verify'*|*'a*b'*) return ;; esac; done`,
+    );
+    // a keyword holding a quote could match the quoting the evaluator adds: nothing passes
+    const quoted = compilePolicy([
       fileLayer('repository', { extends: [presets.precise], git: { denyIfContains: ["it's"] } }),
     ]);
-    expect(compileFastPath(keywords).keywords).toEqual(["it's"]);
-    expect(renderFastPath(keywords, 'sha256:x')).toContain(
-      `for gf_a; do case $gf_a in *'it'\\''s'*) return ;; esac; done`,
-    );
+    expect(renderFastPath(quoted, 'sha256:x')).toMatch(/\nreturn\n$/);
+    expect(renderFastPath(quoted, 'sha256:x')).not.toContain('GF_FAST=pass');
   });
 
   test('defaultAction deny passes only allowlisted subcommands', () => {
