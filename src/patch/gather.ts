@@ -196,6 +196,8 @@ interface Listing {
   entries: string[];
   /** Modified or untracked paths in scope: their content comes from the working tree. */
   changed: string[];
+  /** The index mode of each changed path git tracks (stage 0, else the first stage listed). */
+  modes: Map<string, string>;
   /** A submodule (gitlink) is in scope. */
   submodules: boolean;
   /** An unchanged entry is skip-worktree or assume-unchanged: the index, not the file, holds it. */
@@ -239,7 +241,14 @@ export function readListing(stdout: string, scopes: readonly string[]): Listing 
     .filter(([path]) => !modified.has(path) && !removed.has(path))
     .flatMap(([, lines]) => lines);
   const pinned = [...fromIndex].some((path) => !modified.has(path) && !removed.has(path));
-  return { entries, changed: [...modified], submodules, pinned, skipped };
+  const modes = new Map<string, string>();
+  for (const path of modified) {
+    const lines = cached.get(path);
+    if (!lines) continue;
+    const line = lines.find((l) => / 0\t/.test(l)) ?? lines[0]!;
+    modes.set(path, line.slice(0, line.indexOf(' ')));
+  }
+  return { entries, changed: [...modified], modes, submodules, pinned, skipped };
 }
 
 /**
@@ -252,9 +261,10 @@ const REHASH_LIMIT = 64;
  * The private index for a working-tree diff: unchanged entries as the real index has them, and
  * each changed path as an entry with no stat data, which git can never take for up to date, so
  * the diff reads the file itself. Its object id names no object: were it ever read instead of the
- * file, the diff would fail rather than carry wrong content. Its mode is a regular file's, which
- * git replaces from the file as hashing it in would (a symlink, or the executable bit when
- * core.fileMode trusts it).
+ * file, the diff would fail rather than carry wrong content. Its mode is the index's for a tracked
+ * path (with core.fileMode=false git keeps that executable bit, as `git add` would), a regular
+ * file's for a new one; git replaces it from the file as hashing it in would (a symlink, or the
+ * executable bit when core.fileMode trusts it).
  */
 async function buildScopeIndex(
   git: GitRunner,
@@ -264,7 +274,9 @@ async function buildScopeIndex(
   oidLength: number,
 ): Promise<void> {
   const placeholder = `${'0'.repeat(oidLength - 1)}1`;
-  const changed = listing.changed.map((path) => `100644 ${placeholder} 0\t${path}`);
+  const changed = listing.changed.map(
+    (path) => `${listing.modes.get(path) ?? '100644'} ${placeholder} 0\t${path}`,
+  );
   const indexInfo = async (lines: string[], assumeUnchanged: boolean) => {
     // no index file at all is an empty index to git
     if (lines.length === 0) return;

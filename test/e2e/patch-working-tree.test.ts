@@ -133,6 +133,22 @@ describe('save-patch reads changed files from the working tree', () => {
     }
   });
 
+  it('core.fileMode=false: a modified executable keeps its mode, as git add keeps it', () => {
+    for (const count of [8, 150]) {
+      const repo = sb.makeRepo(`filemode-${count}`, manyFiles(count));
+      must(sb.git(repo, 'update-index', '--chmod=+x', 'src/m/f1.txt'));
+      must(sb.git(repo, 'commit', '-qm', 'f1 executable'));
+      must(sb.git(repo, 'config', 'core.fileMode', 'false'));
+      // the file on disk is 0644: with fileMode=false git does not read the bit from it
+      writeFileSync(join(repo, 'src/m/f1.txt'), 'changed, still executable\n');
+      writeFileSync(join(repo, 'src/m/added.txt'), 'new\n');
+      const patch = savedPatch(repo, 'src/m/**');
+      expect(patch).toBe(gitsOwnPatch(repo, 'src/m/**'));
+      expect(patch).not.toContain('old mode');
+      expect(patch).toContain('index ');
+    }
+  });
+
   it('core.ignoreStat in the user config hides no changed file', () => {
     const repo = sb.makeRepo('ignorestat', manyFiles(8));
     must(sb.git(repo, 'config', 'core.ignoreStat', 'true'));
