@@ -2,7 +2,6 @@
  * save-patch's and apply-patch's view of the outside world: the real git, the repository, the
  * compiled policy and the active leases, behind one seam so the commands stay thin and testable.
  */
-import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { GitfenceError } from '../errors.js';
 import type { CompiledPolicy, LeaseFact } from '../evaluate/types.js';
@@ -10,44 +9,14 @@ import { readRepoAndAliases } from '../facts/fast-repo.js';
 import { discoverRepo, type RepoInfo } from '../repo/discover.js';
 import { loadCompiledPolicy } from '../policy/load-compiled.js';
 import { readActiveLeases } from '../scopes/facts.js';
-import { realFsProbe, resolveRealGitFor, type FsProbe } from '../shim/resolve-git.js';
+import { resolveRealGitFor } from '../shim/resolve-git.js';
 import { createGitRunner, scrubGitEnv, type GitRunner } from '../util/git-runner.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 export const GITFENCE_VERSION: string = packageJson.version;
 
-/** The shim marker is in a file's first 512 bytes: read only those, not a multi-megabyte git binary. */
-function headOf(path: string): string | null {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const bytes = Buffer.alloc(512);
-    return bytes.subarray(0, readSync(fd, bytes, 0, 512, 0)).toString('latin1');
-  } catch {
-    return null;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/**
- * The shim-aware git lookup with cheaper file probes: the C library's realpath (one call, where
- * node's walks every path component in JavaScript) and a 512-byte read for the marker.
- */
-const probe: FsProbe = {
-  ...realFsProbe,
-  realpath(path) {
-    try {
-      return realpathSync.native(path);
-    } catch {
-      return null;
-    }
-  },
-  head: headOf,
-};
-
 export function createPatchGitRunner(env: Record<string, string | undefined>): GitRunner {
-  return createGitRunner(resolveRealGitFor(env, env.HOME || homedir(), probe), scrubGitEnv(env));
+  return createGitRunner(resolveRealGitFor(env, env.HOME || homedir()), scrubGitEnv(env));
 }
 
 /**

@@ -4,7 +4,6 @@
  * the real git with inherited stdio or deny loudly (exit 42), with break-glass for a human.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { appendAuditEntry } from '../audit/append.js';
@@ -17,7 +16,7 @@ import { createGitRunner, type GitRunner } from '../util/git-runner.js';
 import { parseDuration, parseSize } from '../util/units.js';
 import { openTerminal, type Terminal } from './breakglass.js';
 import { decide, renderAlert, renderDenialLine } from './engine.js';
-import { isShimFile, realFsProbe, resolveRealGit, type FsProbe } from './resolve-git.js';
+import { isShimFile, resolveRealGit } from './resolve-git.js';
 
 export interface ShimExecDeps {
   openTerminal: () => Terminal | null;
@@ -79,34 +78,13 @@ export const defaultShimExecDeps: ShimExecDeps = {
   pid: process.pid,
 };
 
-/**
- * The probe with a head that reads only the bytes it looks at: the real git is a binary of several
- * megabytes, and reading all of it to see its first line cost more than the rest of a denial.
- */
-export const headOnlyProbe: FsProbe = {
-  ...realFsProbe,
-  head(path) {
-    let fd: number | undefined;
-    try {
-      fd = openSync(path, 'r');
-      const buffer = Buffer.alloc(512);
-      const length = readSync(fd, buffer, 0, 512, 0);
-      return buffer.subarray(0, length).toString('latin1');
-    } catch {
-      return null;
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
-  },
-};
-
 /** `--real-git=PATH` baked in by the shim; refused when it is a shim, re-resolved when absent. */
 function realGitFrom(
   flag: string | undefined,
   env: Record<string, string | undefined>,
   shimDir: string,
 ): string {
-  if (flag && !isShimFile(flag, headOnlyProbe)) return flag;
+  if (flag && !isShimFile(flag)) return flag;
   return resolveRealGit({ env, shimDir });
 }
 

@@ -1,5 +1,13 @@
 /** Finding the real git: scan PATH without the shim dir, follow symlinks, never pick the shim itself. */
-import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { GitfenceError } from '../errors.js';
 import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
@@ -15,9 +23,10 @@ export interface FsProbe {
 }
 
 export const realFsProbe: FsProbe = {
+  // the C library's realpath: one call, where node's default walks every component in JavaScript
   realpath(path) {
     try {
-      return realpathSync(path);
+      return realpathSync.native(path);
     } catch {
       return null;
     }
@@ -31,11 +40,17 @@ export const realFsProbe: FsProbe = {
       return false;
     }
   },
+  // the marker is in the first line: read 512 bytes, not a git binary of several megabytes
   head(path) {
+    let fd: number | undefined;
     try {
-      return readFileSync(path).subarray(0, 512).toString('latin1');
+      fd = openSync(path, 'r');
+      const bytes = Buffer.alloc(512);
+      return bytes.subarray(0, readSync(fd, bytes, 0, 512, 0)).toString('latin1');
     } catch {
       return null;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   },
 };
