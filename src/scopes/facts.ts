@@ -2,7 +2,7 @@
  * Active leases for the evaluator's facts. On the hot path of every delegated git call, so it stays
  * light: one small file read, no lock (the file is only ever replaced whole), no zod, no glob code.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GitfenceError } from '../errors.js';
 import type { LeaseFact } from '../evaluate/types.js';
@@ -37,7 +37,8 @@ export async function readActiveLeases(stateDir: string, now: number): Promise<L
   const file = join(statePaths(stateDir).leases, 'leases.json');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // synchronous: one small file, and node:fs/promises costs a decision more to load than the read
+    text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
