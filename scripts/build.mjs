@@ -5,7 +5,7 @@
 import { build } from 'esbuild';
 import { rename, rm, mkdir, cp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -221,10 +221,10 @@ trainCodeCaches();
 console.log(`built dist/${jsOnly ? ' (js only)' : ''}`);
 
 /**
- * One representative decision per hot entry, in a throwaway repository with the default policy, so
- * each code cache is written by a run that went through loading the policy, parsing, evaluating
- * and rendering a denial (a cache holds only what its run compiled). pre-push is trained by its
- * first real run.
+ * One representative run per hot entry, in a throwaway repository with the default policy, so each
+ * code cache is written by a run that went through loading the policy, parsing, evaluating and
+ * rendering a denial, or saving a patch (a cache holds only what its run compiled). pre-push is
+ * trained by its first real run.
  */
 function trainCodeCaches() {
   const dir = mkdtempSync(join(tmpdir(), 'gitfence-train-'));
@@ -238,8 +238,26 @@ function trainCodeCaches() {
       NO_COLOR: '1',
     };
     const repo = join(dir, 'repo');
-    const git = spawnSync('git', ['init', '-q', repo], { env });
-    if (git.status !== 0) throw new Error(`training: git init failed: ${git.stderr}`);
+    const gitIn = (...args) => {
+      const run = spawnSync(
+        'git',
+        ['-c', 'user.name=build', '-c', 'user.email=build@localhost', ...args],
+        {
+          cwd: existsSync(repo) ? repo : dir,
+          env,
+          encoding: 'utf8',
+        },
+      );
+      if (run.status !== 0) throw new Error(`training: git ${args[0]} failed: ${run.stderr}`);
+    };
+    gitIn('init', '-q', repo);
+    // one committed file changed and one new: save-patch's training saves both
+    mkdirSync(join(repo, 'a'));
+    writeFileSync(join(repo, 'a', 'one.txt'), 'one\n');
+    gitIn('add', '-A');
+    gitIn('commit', '-qm', 'training');
+    writeFileSync(join(repo, 'a', 'one.txt'), 'one, changed\n');
+    writeFileSync(join(repo, 'a', 'two.txt'), 'two\n');
     const realGit = spawnSync('sh', ['-c', 'command -v git'], {
       env,
       encoding: 'utf8',
@@ -256,11 +274,18 @@ function trainCodeCaches() {
       ['dist/hot/check.cjs', ['--', 'reset', '--hard'], '', 42],
       ['dist/shim-exec.cjs', [`--real-git=${realGit}`, '--', 'reset', '--hard'], '', 42],
       ['dist/agent-hook.cjs', ['claude-code'], hookInput, 2],
+      [
+        'dist/hot/save-patch.cjs',
+        ['--path', 'a/**', '--stdout'],
+        '',
+        0,
+        { LLM_AGENT_NAME: 'build' },
+      ],
     ];
-    for (const [entry, args, input, expected] of runs) {
+    for (const [entry, args, input, expected, extraEnv = {}] of runs) {
       const run = spawnSync(process.execPath, [join(root, entry), ...args], {
         cwd: repo,
-        env,
+        env: { ...env, ...extraEnv },
         input,
         encoding: 'utf8',
       });
