@@ -18,7 +18,7 @@ export interface CliContext {
   now: () => number;
 }
 
-/** What a command reports; only `main` turns it into an exit code. */
+/** What a command reports; only `runCommand` (run-command.ts) turns it into an exit code. */
 export type CommandResult = ExitKind | { passthrough: number };
 
 export interface Command {

@@ -1,6 +1,7 @@
-/** The CLI entry. The only place that turns results and errors into an exit code. */
+/** The CLI entry: the command table; every command runs through runCommand (run-command.ts). */
 import { EXIT, exitCodeForError, formatError, GitfenceError } from '../errors.js';
-import type { CliContext, CommandResult } from './context.js';
+import type { CliContext, Command } from './context.js';
+import { runCommand } from './run-command.js';
 import { COMMANDS } from './registry.js';
 
 const VERSION = '0.1.0';
@@ -23,18 +24,9 @@ function renderTopHelp(): string {
   ].join('\n');
 }
 
-export function exitCodeFor(result: CommandResult): number {
-  return typeof result === 'string' ? EXIT[result] : result.passthrough;
-}
-
-/** Wants help: `--help`/`-h` before any `--`. */
-function wantsHelp(args: string[]): boolean {
-  const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
-}
-
 export async function main(argv: string[], context: Omit<CliContext, 'args'>): Promise<number> {
   const [name, ...args] = argv;
+  let command: Command;
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       context.stdout.write(`${renderTopHelp()}\n`);
@@ -52,16 +44,12 @@ export async function main(argv: string[], context: Omit<CliContext, 'args'>): P
         hint: 'run `gitfence --help`',
       });
     }
-    const command = await entry.load();
-    if (wantsHelp(args)) {
-      context.stdout.write(`${command.usage}\n`);
-      return EXIT.ok;
-    }
-    return exitCodeFor(await command.run({ ...context, args }));
+    command = await entry.load();
   } catch (error) {
     context.stderr.write(`${formatError(error)}\n`);
     return exitCodeForError(error);
   }
+  return runCommand(command, args, context);
 }
 
 /** Process entry used by the bin scripts. */

@@ -1,13 +1,14 @@
 /** `gitfence check [--json] [--agent NAME] [--cwd DIR] -- <git args…>`: decide one git argv. */
 import { resolve } from 'node:path';
-import { EXIT, exitCodeForError, formatError, GitfenceError } from '../../errors.js';
+import { GitfenceError } from '../../errors.js';
 import { decideGit } from '../../facts/decide-git.js';
 import { renderDenialLine } from '../../render/denial.js';
 import { renderCheck } from '../../render/check.js';
 import { colorEnabled } from '../../render/color-enabled.js';
 import { renderCommand } from '../../render/text.js';
 import { parseDecisionArgs, requireDirectory } from '../args.js';
-import type { CliContext, Command, CommandResult } from '../context.js';
+import type { CliContext, Command } from '../context.js';
+import { runCommand } from '../run-command.js';
 
 export interface GitCallArgs {
   json: boolean;
@@ -83,7 +84,7 @@ export const command: Command = {
 
 /**
  * `gitfence check` as a whole process, for a dedicated build entry that loads only this command's
- * code (the check path's speed target). Mirrors `main`: `--help`, the exit-code table, error format.
+ * code (the check path's speed target), run as `main` runs every command (runCommand).
  */
 export async function runCheckProcess(
   args: string[],
@@ -96,16 +97,5 @@ export async function runCheckProcess(
     now: Date.now,
   },
 ): Promise<number> {
-  const end = args.indexOf('--');
-  if ((end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
-    context.stdout.write(`${command.usage}\n`);
-    return EXIT.ok;
-  }
-  try {
-    const result: CommandResult = await command.run({ ...context, args });
-    return typeof result === 'string' ? EXIT[result] : result.passthrough;
-  } catch (error) {
-    context.stderr.write(`${formatError(error)}\n`);
-    return exitCodeForError(error);
-  }
+  return runCommand(command, args, context);
 }

@@ -1,7 +1,7 @@
 /** `save-patch [--path GLOB]… [--all] [--out DIR] [--stdout] [--agent NAME] [--message TEXT] [--json]`. */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXIT, exitCodeForError, formatError, GitfenceError } from '../../errors.js';
+import { GitfenceError } from '../../errors.js';
 import { evaluateSavePatch, resolveSaveScopes } from '../../evaluate/save-patch.js';
 import type { SavePatchRequest } from '../../evaluate/types.js';
 import {
@@ -20,7 +20,8 @@ import { renderCheck } from '../../render/check.js';
 import { renderDenialLine } from '../../render/denial.js';
 import type { RepoInfo } from '../../repo/discover.js';
 import type { GitResult, GitRunner } from '../../util/git-runner.js';
-import type { CliContext, Command, CommandResult } from '../context.js';
+import type { CliContext, Command } from '../context.js';
+import { runCommand } from '../run-command.js';
 
 const USAGE_LINE =
   'save-patch [--path GLOB]… [--all] [--out DIR] [--stdout] [--agent NAME] [--message TEXT] [--json]';
@@ -211,16 +212,5 @@ export async function runSavePatchProcess(
   args: string[],
   context: Omit<CliContext, 'args'>,
 ): Promise<number> {
-  const end = args.indexOf('--');
-  if ((end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
-    context.stdout.write(`${command.usage}\n`);
-    return EXIT.ok;
-  }
-  try {
-    const result: CommandResult = await command.run({ ...context, args });
-    return typeof result === 'string' ? EXIT[result] : result.passthrough;
-  } catch (error) {
-    context.stderr.write(`${formatError(error)}\n`);
-    return exitCodeForError(error);
-  }
+  return runCommand(command, args, context);
 }
