@@ -6,7 +6,7 @@
 import { discoverRepoOnDisk } from '../facts/fast-repo.js';
 import type { FactSources } from '../facts/gather.js';
 import type { RepoInfo } from '../repo/discover.js';
-import { isGitBuiltin } from './shell/git-names.js';
+import { isGitBuiltin, typedSubcommand } from './shell/git-names.js';
 
 /**
  * The repository around `cwd` from the file system alone: a `.git` directory, or a `.git` file
@@ -17,23 +17,6 @@ export function discoverRepoFromFs(
   env: Record<string, string | undefined>,
 ): RepoInfo | undefined {
   return discoverRepoOnDisk(cwd, env) ?? undefined;
-}
-
-const GLOBAL_WITH_VALUE = new Set([
-  '-C',
-  '-c',
-  '--git-dir',
-  '--work-tree',
-  '--namespace',
-  '--config-env',
-  '--super-prefix',
-]);
-
-/** The word git will look up as a command (after global options), or null. */
-export function typedSubcommand(argv: readonly string[]): string | null {
-  let i = 0;
-  while (i < argv.length && argv[i]!.startsWith('-')) i += GLOBAL_WITH_VALUE.has(argv[i]!) ? 2 : 1;
-  return argv[i] ?? null;
 }
 
 /**

@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discoverRepoFromFs, fastSources, typedSubcommand } from '../../src/agents/fast-facts.js';
+import { discoverRepoFromFs, fastSources } from '../../src/agents/fast-facts.js';
+import { typedSubcommand } from '../../src/agents/shell/git-names.js';
 import { discoverRepo } from '../../src/repo/discover.js';
 import { createGitRunner } from '../../src/util/git-runner.js';
 import { createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
@@ -60,5 +61,12 @@ describe('discoverRepoFromFs', () => {
       },
     );
     expect(typedSubcommand(['-c', 'a=b', '--no-pager', 'log'])).toBe('log');
+    // the value of a global option is not the command: `git --shallow-file reset nuke` runs nuke
+    expect(
+      await fastSources(['--shallow-file', 'reset', 'nuke'], {}, real).gatherAliases!(options),
+    ).toEqual({ nuke: 'reset --hard' });
+    expect(typedSubcommand(['--attr-source', 'HEAD', 'nuke'])).toBe('nuke');
+    expect(typedSubcommand(['--exec-path=/x', 'nuke'])).toBe('nuke');
+    expect(typedSubcommand(['--version'])).toBeNull();
   });
 });

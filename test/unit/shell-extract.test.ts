@@ -173,6 +173,11 @@ describe('extractGitCalls: what runs', () => {
     expect(extractGitCalls("git config set alias.N '!rm -rf .'; git n").calls[1]?.aliases).toEqual({
       n: '!rm -rf .',
     });
+    // global options before `config`, read as git reads them (`--shallow-file` takes a value)
+    expect(
+      extractGitCalls("git --shallow-file x config alias.y 'reset --hard'; git y").calls[1]
+        ?.aliases,
+    ).toEqual({ y: 'reset --hard' });
   });
 });
 

@@ -20,6 +20,7 @@ import {
   isGitBuiltin,
   isGitProgram,
   programName,
+  subcommandIndex,
 } from './git-names.js';
 import { extractFromScript, type ScriptLanguage } from './scripts.js';
 
@@ -616,17 +617,6 @@ function recordGitCall(
   noteAliasDefinition(argv, run.state.aliases);
 }
 
-const GIT_GLOBAL_VALUE = new Set([
-  '-C',
-  '-c',
-  '--git-dir',
-  '--work-tree',
-  '--namespace',
-  '--config-env',
-  '--super-prefix',
-  '--exec-path',
-  '--list-cmds',
-]);
 const CONFIG_VALUE = new Set([
   '-f',
   '--file',
@@ -639,11 +629,8 @@ const CONFIG_VALUE = new Set([
 
 /** `git config [--global] alias.nuke 'reset --hard'` (or `config set`): later calls in the string see it. */
 function noteAliasDefinition(argv: string[], aliases: Record<string, string>): void {
-  let i = 0;
-  while (i < argv.length && argv[i]!.startsWith('-')) {
-    i += GIT_GLOBAL_VALUE.has(argv[i]!) ? 2 : 1;
-  }
-  if (argv[i] !== 'config') return;
+  let i = subcommandIndex(argv);
+  if (i === -1 || argv[i] !== 'config') return;
   i++;
   let unset = false;
   const operands: string[] = [];

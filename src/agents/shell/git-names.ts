@@ -1,4 +1,5 @@
 /** Which program names run git, and which strings look like they might. Pure. */
+import { GLOBAL_OPTIONS } from '../../git/options/globals.js';
 
 /** git's builtins and main porcelain: `git-<name>` runs them (dashed helper form). */
 const DASHED = new Set(
@@ -51,6 +52,26 @@ const BUILTIN_EXTRA = new Set([
   'replay',
   'backfill',
 ]);
+
+/**
+ * Where the word git looks up as a command sits, after git's own options (git.c handle_options, by
+ * the same table the parser reads); -1 when there is none or git stops before one (`--version`).
+ */
+export function subcommandIndex(argv: readonly string[]): number {
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith('-')) {
+    const spec = GLOBAL_OPTIONS[argv[i]!];
+    if (spec?.terminal || spec?.exits || spec?.bareExits) return -1;
+    i += spec?.value === 'separate' || spec?.value === 'both' ? 2 : 1;
+  }
+  return i < argv.length ? i : -1;
+}
+
+/** The word git looks up as a command, or null. */
+export function typedSubcommand(argv: readonly string[]): string | null {
+  const i = subcommandIndex(argv);
+  return i === -1 ? null : argv[i]!;
+}
 
 /** The program a command word names, without its directory or a Windows `.exe`. */
 export function programName(word: string): string {
