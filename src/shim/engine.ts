@@ -1,7 +1,7 @@
 /**
  * The shim's view of the other components, behind one seam: the compiled-policy loader (repository
- * → global → default preset, never nothing), fact gathering, the parser, the evaluator and the
- * renderers. A policy that is missing or corrupt becomes a fail-closed denial.
+ * → global → default preset, never nothing), fact gathering, the parser and the evaluator. A policy
+ * that is missing or corrupt becomes a fail-closed denial.
  */
 import { isGitfenceError } from '../errors.js';
 import { BUILTIN_IDS, failClosedDecision } from '../evaluate/decision.js';
@@ -12,12 +12,7 @@ import { gatherFacts } from '../facts/gather.js';
 import { parseInvocation } from '../git/parse.js';
 import { loadCompiledPolicy } from '../policy/load-compiled.js';
 import type { RepoInfo } from '../repo/discover.js';
-import { renderAlert, type AlertOptions } from '../render/alert.js';
-import { renderDenialLine } from '../render/denial.js';
 import type { GitRunner } from '../util/git-runner.js';
-
-export { renderAlert, renderDenialLine, failClosedDecision };
-export type { AlertOptions };
 
 const COMPILE_HINT = 'ask the orchestrator or a human to run `gitfence compile` (not an agent)';
 

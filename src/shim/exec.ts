@@ -11,11 +11,14 @@ import { renderAuditEntry, type AuditEntry } from '../audit/entry.js';
 import type { CliContext, CommandResult } from '../cli/context.js';
 import type { CompiledPolicy } from '../evaluate/types.js';
 import type { RepoInfo } from '../repo/discover.js';
+import { renderAlert } from '../render/alert.js';
+import { colorEnabled } from '../render/color-enabled.js';
+import { renderDenialLine } from '../render/denial.js';
 import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
 import { createGitRunner, type GitRunner } from '../util/git-runner.js';
 import { parseDuration, parseSize } from '../util/units.js';
 import { openTerminal, type Terminal } from './breakglass.js';
-import { decide, renderAlert, renderDenialLine } from './engine.js';
+import { decide } from './engine.js';
 import { isShimFile, resolveRealGit } from './resolve-git.js';
 
 export interface ShimExecDeps {
@@ -90,20 +93,19 @@ function realGitFrom(
 
 /** The alert to the terminal when there is one, else stderr. */
 function writeAlert(text: string, terminal: Terminal | null, context: CliContext): void {
-  if (terminal) terminal.write(text.endsWith('\n') ? text : `${text}\n`);
-  else context.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  (terminal ?? context.stderr).write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-function auditTarget(
-  policy: CompiledPolicy | undefined,
-  repo: RepoInfo | null,
-  gitfenceHome: string,
-) {
+/** The policy's audit log; outside a repository, `$GITFENCE_HOME/audit.jsonl` unless the path is absolute. */
+function auditTarget(policy: CompiledPolicy | null, repo: RepoInfo | null, gitfenceHome: string) {
   const settings = policy?.settings.audit;
-  const base = repo ? repo.stateDir : gitfenceHome;
   const path = settings?.path ?? 'audit.jsonl';
   return {
-    file: path.startsWith('/') ? path : repo ? join(base, path) : join(gitfenceHome, 'audit.jsonl'),
+    file: path.startsWith('/')
+      ? path
+      : repo
+        ? join(repo.stateDir, path)
+        : join(gitfenceHome, 'audit.jsonl'),
     maxBytes: parseSize(settings?.maxBytes ?? '10MB'),
     keep: settings?.keep ?? 5,
   };
@@ -137,8 +139,7 @@ export async function runShimExec(
       home,
       tty: terminal !== null,
     });
-    const loaded = { policy: policy ?? undefined };
-    const target = auditTarget(loaded.policy, repo, gitfenceHome);
+    const target = auditTarget(policy, repo, gitfenceHome);
     const audit = (breakGlass?: AuditEntry['breakGlass']) => {
       try {
         appendAuditEntry(
@@ -167,7 +168,7 @@ export async function runShimExec(
       return { passthrough: await deps.runGit(realGit, runArgv, { cwd: context.cwd, env }) };
     }
 
-    const color = !env.NO_COLOR && (terminal !== null || Boolean(env.FORCE_COLOR));
+    const color = colorEnabled(env, terminal !== null);
     writeAlert(renderAlert(decision, { color, argv }), terminal, context);
     context.stderr.write(`${renderDenialLine(decision)}\n`);
 
@@ -175,11 +176,11 @@ export async function runShimExec(
       audit();
       return 'denied';
     }
-    const settings = loaded.policy?.settings.breakGlass;
-    if (!loaded.policy || !settings?.enabled) {
+    const settings = policy?.settings.breakGlass;
+    if (!policy || !settings?.enabled) {
       context.stderr.write(
         'gitfence: break-glass is not available here: ' +
-          (loaded.policy
+          (policy
             ? 'the policy disables it (breakGlass.enabled: false)'
             : 'the policy could not be loaded; fix it first') +
           '\n',
