@@ -1,27 +1,22 @@
 /**
  * Build entry `dist/hot/pre-push.cjs`: `gitfence hook pre-push` without the CLI's command table
- * (bin/gitfence.js sends it here). Mirrors `main`: `--help`, the exit-code table, the error format.
+ * (bin/gitfence.js sends it here), run as `main` runs every command (runCommand).
  */
-import { EXIT, exitCodeForError, formatError } from '../errors.js';
+import type { Command } from '../cli/context.js';
 import { hotContext } from '../cli/hot-stdio.js';
+import { runCommand, wantsHelp } from '../cli/run-command.js';
+
+const prePush: Command = {
+  name: 'hook pre-push',
+  summary: 'final push check (git pre-push hook)',
+  usage: '',
+  run: async (context) => (await import('./pre-push.js')).run(context),
+};
 
 async function runPrePushProcess(args: string[]): Promise<number> {
-  const context = hotContext();
-  const end = args.indexOf('--');
-  if ((end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
-    // the same text as `gitfence hook --help`
-    const { command } = await import('../cli/commands/hook.js');
-    context.stdout.write(`${command.usage}\n`);
-    return EXIT.ok;
-  }
-  try {
-    const { run } = await import('./pre-push.js');
-    const result = await run({ ...context, args });
-    return typeof result === 'string' ? EXIT[result] : result.passthrough;
-  } catch (error) {
-    context.stderr.write(`${formatError(error)}\n`);
-    return exitCodeForError(error);
-  }
+  // `--help` prints the same text as `gitfence hook --help`, whose table is loaded only then
+  const command = wantsHelp(args) ? (await import('../cli/commands/hook.js')).command : prePush;
+  return runCommand(command, args, hotContext());
 }
 
 void runPrePushProcess(process.argv.slice(2)).then((code) => {

@@ -253,3 +253,15 @@ describe('custom checks in the policy', () => {
     expect(result.stderr).toMatch(/compiled policy/);
   });
 });
+
+describe('gitfence hook pre-push run by hand', () => {
+  it('--help prints the hook usage; an unknown flag is a usage error (2)', () => {
+    const repo = sb.makeRepo('by-hand');
+    const help = sb.gitfence(repo, ['hook', 'pre-push', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: gitfence hook <name>');
+    const bad = sb.gitfence(repo, ['hook', 'pre-push', '--bogus'], {}, '');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('gitfence hook pre-push <remote> <url>');
+  });
+});
