@@ -130,7 +130,7 @@ export async function loadCompiledPolicy(
     }
   }
   const gitfenceHome = homePaths(gitfenceHomeFrom(env, home));
-  const globalFile = join(gitfenceHome.compiledDir, 'policy.json');
+  const globalFile = statePaths(gitfenceHome.compiledDir).compiledPolicy;
   const globalText = await readText(globalFile);
   if (globalText !== null) {
     return {

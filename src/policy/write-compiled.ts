@@ -1,5 +1,4 @@
 /** Writing a compiled policy: `policy.mjs`, `fastpath.sh`, then `policy.json` last — the commit point. */
-import { join } from 'node:path';
 import type { CompiledPolicy } from '../evaluate/types.js';
 import { statePaths } from '../repo/state-paths.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -47,5 +46,3 @@ export async function writeCompiledPolicy(
     fastPath: paths.fastPath,
   };
 }
-
-export const compiledPolicyFile = (dir: string) => join(dir, 'policy.json');

@@ -27,7 +27,7 @@ import {
   renderProfileBlock,
   upsertProfileBlock,
 } from './profile.js';
-import { isShimFile, SHIM_MARKER } from './resolve-git.js';
+import { isShimFile } from './resolve-git.js';
 import { renderDashedWrapper, renderShimScript, SHIM_VERSION } from './template.js';
 
 export const MANIFEST_NAME = '.gitfence-shim.json';
@@ -267,5 +267,3 @@ export function uninstallShim(
   }
   return { removed, profile };
 }
-
-export { SHIM_MARKER };
