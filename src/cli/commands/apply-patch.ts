@@ -1,19 +1,19 @@
 /** `gitfence apply-patch <file> [--check] [--commit] [--message TEXT] [--meta FILE] [--json]`, for the orchestrator. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { GitfenceError } from '../../errors.js';
 import { applyPatch } from '../../patch/apply.js';
 import { createPatchGitRunner, requireRepo } from '../../patch/edge.js';
 import { renderApplyReport } from '../../patch/render.js';
 import { tempRootFor } from '../../patch/temp.js';
+import { parseFlags } from '../args.js';
 import type { CliContext, Command } from '../context.js';
 
 const USAGE_LINE =
   'gitfence apply-patch <file> [--check] [--commit] [--message TEXT] [--meta FILE] [--json]';
 
 function parse(context: CliContext) {
-  try {
-    return parseArgs({
+  return parseFlags(
+    {
       args: context.args,
       options: {
         check: { type: 'boolean', default: false },
@@ -24,15 +24,14 @@ function parse(context: CliContext) {
       },
       allowPositionals: true,
       strict: true,
-    });
-  } catch (error) {
-    throw new GitfenceError('USAGE', (error as Error).message, {
+    },
+    {
       where: 'apply-patch',
       expected: USAGE_LINE,
       got: context.args.join(' ') || '(no arguments)',
       hint: 'run `gitfence apply-patch --help`',
-    });
-  }
+    },
+  );
 }
 
 export const command: Command = {

@@ -1,11 +1,11 @@
 /** `gitfence bootstrap`: compile the policy, install the shim, and lock `.git` only when asked. */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT, GitfenceError } from '../../errors.js';
 import { createWriteLockDeps, loadRepo } from '../../writelock/context.js';
 import { lockRepo } from '../../writelock/service.js';
 import { findCliPath } from '../../writelock/watchdog.js';
+import { parseFlags } from '../args.js';
 import type { CliContext, Command, CommandResult } from '../context.js';
 
 const USAGE = `usage: gitfence bootstrap [--ensure-git-lock] [--cwd DIR]
@@ -44,20 +44,20 @@ export const command: Command = {
   summary: 'compile, install the shim and optionally lock .git',
   usage: USAGE,
   async run(context): Promise<CommandResult> {
-    let values;
-    try {
-      ({ values } = parseArgs({
+    const { values } = parseFlags(
+      {
         args: context.args,
         options: { 'ensure-git-lock': { type: 'boolean' }, cwd: { type: 'string' } },
         strict: true,
         allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new GitfenceError('USAGE', (error as Error).message, {
+      },
+      {
         where: 'gitfence bootstrap',
+        expected: 'gitfence bootstrap [--ensure-git-lock] [--cwd DIR]',
+        got: context.args.join(' '),
         hint: 'run `gitfence bootstrap --help`',
-      });
-    }
+      },
+    );
     const cwd = resolve(context.cwd, values.cwd ?? '.');
     const deps = createWriteLockDeps(context.env, context.now);
     const repo = await loadRepo(cwd, deps.git);

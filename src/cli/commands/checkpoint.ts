@@ -1,6 +1,5 @@
 /** `gitfence checkpoint create|list|show|restore`: working-tree snapshots under refs/gitfence/snapshots. */
 import { homedir } from 'node:os';
-import { parseArgs } from 'node:util';
 import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
@@ -15,6 +14,7 @@ import {
   SNAPSHOT_PREFIX,
 } from '../../snapshot/snapshot.js';
 import { parseSize } from '../../util/units.js';
+import { parseFlags } from '../args.js';
 import type { CliContext, Command, CommandResult } from '../context.js';
 
 const USAGE = `usage: gitfence checkpoint create [-m MESSAGE] [--json]
@@ -65,16 +65,24 @@ export const command: Command = {
   usage: USAGE,
   async run(context): Promise<CommandResult> {
     const [sub, ...rest] = context.args;
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: {
-        message: { type: 'string', short: 'm' },
-        json: { type: 'boolean' },
-        path: { type: 'string', multiple: true },
+    const { values, positionals } = parseFlags(
+      {
+        args: rest,
+        options: {
+          message: { type: 'string', short: 'm' },
+          json: { type: 'boolean' },
+          path: { type: 'string', multiple: true },
+        },
+        allowPositionals: true,
+        strict: true,
       },
-      allowPositionals: true,
-      strict: true,
-    });
+      {
+        where: `gitfence checkpoint ${sub ?? ''}`.trimEnd(),
+        expected: 'gitfence checkpoint create|list|show|restore [options]',
+        got: context.args.join(' '),
+        hint: 'run `gitfence checkpoint --help`',
+      },
+    );
     const out = (text: string) => context.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     switch (sub) {
       case 'create': {

@@ -1,7 +1,6 @@
 /** `gitfence compile [--cwd DIR] [--json] [--global] [--emit-default FILE]`: validate and compile the policy. */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { GitfenceError } from '../../errors.js';
 import { createRealGitRunner } from '../../facts/real-git.js';
 import { compilePolicyReport } from '../../policy/compile.js';
@@ -13,6 +12,7 @@ import { DEFAULT_PRESET } from '../../../policies/index.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { gitfenceHomeFrom, homePaths } from '../../repo/state-paths.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { parseFlags } from '../args.js';
 import type { CliContext, Command } from '../context.js';
 
 const USAGE = `gitfence compile: validate and compile the policy into the git common dir
@@ -34,9 +34,9 @@ options:
 Refused inside an agent session (LLM_AGENT_NAME set): policy changes are for the orchestrator
 or a human. Exit codes: 0 compiled, 2 invalid policy or failing example, 42 refused.`;
 
-function parseFlags(args: string[]) {
-  try {
-    return parseArgs({
+function parseCommandFlags(args: string[]) {
+  return parseFlags(
+    {
       args,
       options: {
         cwd: { type: 'string' },
@@ -46,15 +46,14 @@ function parseFlags(args: string[]) {
       },
       allowPositionals: false,
       strict: true,
-    }).values;
-  } catch (error) {
-    throw new GitfenceError('USAGE', (error as Error).message, {
+    },
+    {
       where: 'gitfence compile',
       expected: 'gitfence compile [--cwd DIR] [--json] [--global] | --emit-default FILE',
       got: args.join(' ') || '(no arguments)',
       hint: 'run `gitfence compile --help`',
-    });
-  }
+    },
+  ).values;
 }
 
 export const command: Command = {
@@ -62,7 +61,7 @@ export const command: Command = {
   summary: 'validate and compile the policy into the git common dir',
   usage: USAGE,
   async run(context: CliContext) {
-    const flags = parseFlags(context.args);
+    const flags = parseCommandFlags(context.args);
     if (context.env.LLM_AGENT_NAME) {
       throw new GitfenceError('DENIED', 'policy changes are for the orchestrator or a human', {
         where: `agent ${context.env.LLM_AGENT_NAME}`,

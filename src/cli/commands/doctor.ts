@@ -1,15 +1,14 @@
 /** `gitfence doctor [--json] [--cwd DIR]`: what is installed, compiled and enforced here. */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DOCTOR_CHECKS } from '../../doctor/checks.js';
 import { renderDoctor, runDoctorChecks, worstStatus } from '../../doctor/run.js';
 import type { DoctorStatus } from '../../doctor/types.js';
-import { GitfenceError } from '../../errors.js';
 import { createRealGitRunner } from '../../facts/real-git.js';
 import { colorEnabled, colors } from '../../render/color.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { gitfenceHomeFrom } from '../../repo/state-paths.js';
+import { parseFlags } from '../args.js';
 import type { CliContext, Command } from '../context.js';
 
 const USAGE = `gitfence doctor: report what is installed, compiled and enforced here
@@ -28,9 +27,8 @@ export const command: Command = {
   summary: 'report what is installed, compiled and enforced here',
   usage: USAGE,
   async run(context: CliContext) {
-    let values;
-    try {
-      values = parseArgs({
+    const { values } = parseFlags(
+      {
         args: context.args,
         options: {
           json: { type: 'boolean', default: false },
@@ -38,14 +36,13 @@ export const command: Command = {
           'explain-error': { type: 'string' },
         },
         strict: true,
-      }).values;
-    } catch (error) {
-      throw new GitfenceError('USAGE', (error as Error).message, {
+      },
+      {
         where: 'gitfence doctor',
         expected: 'gitfence doctor [--json] [--cwd DIR]',
         got: context.args.join(' '),
-      });
-    }
+      },
+    );
     const cwd = resolve(context.cwd, values.cwd ?? '.');
     const home = context.env.HOME || homedir();
     const git = createRealGitRunner(context.env, home);

@@ -7,7 +7,6 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { GitfenceError } from '../../errors.js';
 import { createRealGitRunner } from '../../facts/real-git.js';
 import { installGitHooks } from '../../install/git-hooks.js';
@@ -23,6 +22,7 @@ import { findPackageRoot } from '../../policy/package-root.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { POLICY_FILE } from '../../repo/state-paths.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { parseFlags } from '../args.js';
 import type { CliContext, Command } from '../context.js';
 
 const USAGE = `gitfence init: set up gitfence in this repository
@@ -42,9 +42,9 @@ usage: gitfence init [--preset opsGitSafety|precise] [--agents claude,gemini,cod
 Run it again at any time: it updates its own parts and leaves everything else alone.
 Refused inside an agent session. Exit codes: 0 done, 2 usage or invalid policy, 1 internal error.`;
 
-function parseFlags(args: string[]) {
-  try {
-    return parseArgs({
+function parseCommandFlags(args: string[]) {
+  return parseFlags(
+    {
       args,
       options: {
         preset: { type: 'string' },
@@ -54,15 +54,14 @@ function parseFlags(args: string[]) {
       },
       allowPositionals: false,
       strict: true,
-    }).values;
-  } catch (error) {
-    throw new GitfenceError('USAGE', (error as Error).message, {
+    },
+    {
       where: 'gitfence init',
       expected: 'gitfence init [--preset NAME] [--agents LIST] [--cwd DIR] [--yes]',
       got: args.join(' ') || '(no arguments)',
       hint: 'run `gitfence init --help`',
-    });
-  }
+    },
+  ).values;
 }
 
 function checkPreset(name: string): PresetName {
@@ -106,7 +105,7 @@ export const command: Command = {
   summary: 'set up gitfence in this repository (policy, hooks, compile)',
   usage: USAGE,
   async run(context) {
-    const flags = parseFlags(context.args);
+    const flags = parseCommandFlags(context.args);
     if (context.env.LLM_AGENT_NAME) {
       throw new GitfenceError('DENIED', 'setting up gitfence is for the orchestrator or a human', {
         where: `agent ${context.env.LLM_AGENT_NAME}`,

@@ -1,7 +1,6 @@
 /** `gitfence log`: the audit log, filtered, as lines or JSON. */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { filterAuditEntries, loadAuditEntries, renderAuditLine } from '../../audit/read.js';
 import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
@@ -9,6 +8,7 @@ import { loadPolicyOrDecision } from '../../shim/engine.js';
 import { resolveRealGitFor } from '../../shim/resolve-git.js';
 import { createGitRunner } from '../../util/git-runner.js';
 import { parseDuration } from '../../util/units.js';
+import { parseFlags } from '../args.js';
 import type { Command } from '../context.js';
 
 const USAGE = `usage: gitfence log [--agent NAME] [--outcome allow|deny] [--since 1h] [--json]
@@ -29,16 +29,24 @@ export const command: Command = {
   summary: 'show the audit log',
   usage: USAGE,
   async run(context) {
-    const { values } = parseArgs({
-      args: context.args,
-      options: {
-        agent: { type: 'string' },
-        outcome: { type: 'string' },
-        since: { type: 'string' },
-        json: { type: 'boolean' },
+    const { values } = parseFlags(
+      {
+        args: context.args,
+        options: {
+          agent: { type: 'string' },
+          outcome: { type: 'string' },
+          since: { type: 'string' },
+          json: { type: 'boolean' },
+        },
+        strict: true,
       },
-      strict: true,
-    });
+      {
+        where: 'gitfence log',
+        expected: 'gitfence log [--agent NAME] [--outcome allow|deny] [--since 1h] [--json]',
+        got: context.args.join(' '),
+        hint: 'run `gitfence log --help`',
+      },
+    );
     if (values.outcome !== undefined && values.outcome !== 'allow' && values.outcome !== 'deny') {
       throw new GitfenceError('USAGE', 'invalid --outcome', {
         expected: 'allow or deny',

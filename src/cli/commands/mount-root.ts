@@ -1,10 +1,10 @@
 /** `gitfence mount-root`: which mount holds a path, and is it read-only (external write-locks). */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { GitfenceError } from '../../errors.js';
 import { findMount, loadMountTable, realPathOrResolved } from '../../writelock/mount.js';
 import { createPlatform } from '../../writelock/platform.js';
 import { probeWritable } from '../../writelock/probe.js';
+import { parseFlags } from '../args.js';
 import type { Command } from '../context.js';
 
 const USAGE = `usage: gitfence mount-root [--path P] [--mount-root R] [--json]
@@ -21,9 +21,8 @@ export const command: Command = {
   summary: 'find the mount root of a path',
   usage: USAGE,
   async run(context) {
-    let values;
-    try {
-      ({ values } = parseArgs({
+    const { values } = parseFlags(
+      {
         args: context.args,
         options: {
           path: { type: 'string' },
@@ -32,13 +31,14 @@ export const command: Command = {
         },
         strict: true,
         allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new GitfenceError('USAGE', (error as Error).message, {
+      },
+      {
         where: 'gitfence mount-root',
+        expected: 'gitfence mount-root [--path P] [--mount-root R] [--json]',
+        got: context.args.join(' '),
         hint: 'run `gitfence mount-root --help`',
-      });
-    }
+      },
+    );
     const path = realPathOrResolved(resolve(context.cwd, values.path ?? '.'));
     const platform = createPlatform(context.env);
     const mount = findMount(await loadMountTable(platform), path);

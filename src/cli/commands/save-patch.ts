@@ -1,6 +1,5 @@
 /** `save-patch [--path GLOB]… [--all] [--out DIR] [--stdout] [--agent NAME] [--message TEXT] [--json]`. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { GitfenceError } from '../../errors.js';
 import { evaluateSavePatch, resolveSaveScopes } from '../../evaluate/save-patch.js';
 import type { SavePatchRequest } from '../../evaluate/types.js';
@@ -20,6 +19,7 @@ import { renderCheck } from '../../render/check.js';
 import { renderDenialLine } from '../../render/denial.js';
 import type { RepoInfo } from '../../repo/discover.js';
 import type { GitResult, GitRunner } from '../../util/git-runner.js';
+import { parseFlags } from '../args.js';
 import type { CliContext, Command } from '../context.js';
 import { runCommand } from '../run-command.js';
 
@@ -27,8 +27,8 @@ const USAGE_LINE =
   'save-patch [--path GLOB]… [--all] [--out DIR] [--stdout] [--agent NAME] [--message TEXT] [--json]';
 
 function parse(context: CliContext) {
-  try {
-    return parseArgs({
+  return parseFlags(
+    {
       args: context.args,
       options: {
         path: { type: 'string', multiple: true, default: [] },
@@ -41,15 +41,14 @@ function parse(context: CliContext) {
       },
       allowPositionals: false,
       strict: true,
-    }).values;
-  } catch (error) {
-    throw new GitfenceError('USAGE', (error as Error).message, {
+    },
+    {
       where: 'save-patch',
       expected: USAGE_LINE,
       got: context.args.join(' ') || '(no arguments)',
       hint: 'run `save-patch --help`',
-    });
-  }
+    },
+  ).values;
 }
 
 type Flags = ReturnType<typeof parse>;

@@ -1,7 +1,6 @@
 /** `gitfence shim install|uninstall|status`, and the hidden `shim exec` the shim delegates to. */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { gitfenceHomeFrom, homePaths } from '../../repo/state-paths.js';
@@ -11,6 +10,7 @@ import { cliEntry, findPackageRoot, nodeBinary } from '../../shim/paths.js';
 import { resolveRealGit } from '../../shim/resolve-git.js';
 import { gatherShimStatus, renderShimStatus } from '../../shim/status.js';
 import { createGitRunner } from '../../util/git-runner.js';
+import { parseFlags, type UsageDetails } from '../args.js';
 import type { CliContext, Command, CommandResult } from '../context.js';
 
 const USAGE = `usage: gitfence shim install [--dir DIR] [--profile]
@@ -31,6 +31,16 @@ evaluated, and denied calls exit 42 without running.
   status      what is installed and active, and every git binary on PATH
 
 Exit codes: 0 done, 2 usage or configuration error, 1 internal error.`;
+
+/** How a bad flag of `shim <sub>` is reported. */
+function shimUsage(expected: string, args: string[]): UsageDetails {
+  return {
+    where: 'gitfence shim',
+    expected,
+    got: args.join(' '),
+    hint: 'run `gitfence shim --help`',
+  };
+}
 
 function shimDirFor(context: CliContext, dir: string | undefined): string {
   return dir
@@ -58,11 +68,10 @@ async function agentMarkers(context: CliContext, gitPath: string): Promise<strin
 }
 
 async function runInstall(context: CliContext, args: string[]): Promise<CommandResult> {
-  const { values } = parseArgs({
-    args,
-    options: { dir: { type: 'string' }, profile: { type: 'boolean' } },
-    strict: true,
-  });
+  const { values } = parseFlags(
+    { args, options: { dir: { type: 'string' }, profile: { type: 'boolean' } }, strict: true },
+    shimUsage('gitfence shim install [--dir DIR] [--profile]', args),
+  );
   const shimDir = shimDirFor(context, values.dir);
   const realGit = resolveRealGit({ env: context.env, shimDir });
   const git = createGitRunner(realGit, context.env);
@@ -96,7 +105,10 @@ async function runInstall(context: CliContext, args: string[]): Promise<CommandR
 }
 
 async function runUninstall(context: CliContext, args: string[]): Promise<CommandResult> {
-  const { values } = parseArgs({ args, options: { dir: { type: 'string' } }, strict: true });
+  const { values } = parseFlags(
+    { args, options: { dir: { type: 'string' } }, strict: true },
+    shimUsage('gitfence shim uninstall [--dir DIR]', args),
+  );
   const shimDir = shimDirFor(context, values.dir);
   const result = uninstallShim(shimDir, context.env.HOME || homedir());
   if (result.removed.length === 0 && result.profile.length === 0) {
@@ -114,11 +126,10 @@ async function runUninstall(context: CliContext, args: string[]): Promise<Comman
 }
 
 async function runStatus(context: CliContext, args: string[]): Promise<CommandResult> {
-  const { values } = parseArgs({
-    args,
-    options: { dir: { type: 'string' }, json: { type: 'boolean' } },
-    strict: true,
-  });
+  const { values } = parseFlags(
+    { args, options: { dir: { type: 'string' }, json: { type: 'boolean' } }, strict: true },
+    shimUsage('gitfence shim status [--dir DIR] [--json]', args),
+  );
   const shimDir = shimDirFor(context, values.dir);
   let markers: string[];
   try {
