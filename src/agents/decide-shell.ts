@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { BUILTIN_IDS, failClosedDecision } from '../evaluate/decision.js';
 import type { Decision } from '../evaluate/types.js';
+import { quoteWord } from '../git/normalize.js';
 import { extractGitCalls, type ShellAnalysis, type ShellGitCall } from './shell/extract.js';
 
 export interface DecideCallOptions {
@@ -149,9 +150,5 @@ export function shellDenials(result: ShellDecision): Array<{ label: string; deci
 
 /** argv as a shell would need it typed, for messages. */
 export function renderArgv(argv: readonly string[]): string {
-  return argv
-    .map((arg) =>
-      /^[A-Za-z0-9_./:=@%^+,~{}-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`,
-    )
-    .join(' ');
+  return argv.map(quoteWord).join(' ');
 }

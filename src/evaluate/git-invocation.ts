@@ -4,6 +4,7 @@
  */
 import { posix } from 'node:path';
 import type { GitInvocation } from '../git/invocation.js';
+import { quoteWord } from '../git/normalize.js';
 import { describeWriteLockDenial } from '../writelock/describe.js';
 import { aggregate, BUILTIN_IDS, builtinMatch } from './decision.js';
 import { cachedRegex, matchSpec, type MatchContext } from './match.js';
@@ -142,9 +143,6 @@ function allowlisted(policy: CompiledPolicy, inv: GitInvocation): boolean {
   return verb !== undefined && policy.allow.includes(`${inv.subcommand} ${verb}`);
 }
 
-const quote = (word: string) =>
-  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-
 /** Auto-scoping: an agent's `status`/`diff` without a pathspec sees only its own lock scopes. */
 function autoScope(
   policy: CompiledPolicy,
@@ -170,7 +168,7 @@ function autoScope(
       agent === null
         ? 'this agent session has no agent name'
         : `agent ${agent} holds no active lock scope`;
-    const name = agent === null ? '<your-agent-name>' : quote(agent);
+    const name = agent === null ? '<your-agent-name>' : quoteWord(agent);
     return {
       match: builtinMatch(
         BUILTIN_IDS.scopeRequired,
