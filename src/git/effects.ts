@@ -18,7 +18,6 @@ export interface EffectInput {
   refs: readonly string[] | undefined;
 }
 
-/** Boolean option state, last one wins; ambiguous abbreviations count for every candidate. */
 /** Log-family commands whose `--output` writes a file. */
 const WRITES_OUTPUT: ReadonlySet<string | null> = new Set([
   'log',
@@ -28,6 +27,7 @@ const WRITES_OUTPUT: ReadonlySet<string | null> = new Set([
   'shortlog',
 ]);
 
+/** Boolean option state, last one wins; ambiguous abbreviations count for every candidate. */
 class OptionState {
   private readonly state = new Map<string, boolean>();
   private readonly maybe = new Set<string>();
@@ -105,13 +105,20 @@ export function isRevision(word: string, refs: readonly string[] | undefined): b
   return refs.includes(word) || refs.some((r) => r.endsWith(`/${word}`));
 }
 
+/** Per-call config or env that skips hooks whatever the command: `-c core.hooksPath=…`, HUSKY=0. */
+export function bypassesHooksPerCall(
+  config: readonly ConfigEntry[],
+  env: Readonly<Record<string, string>>,
+): boolean {
+  return config.some((e) => e.key === 'core.hookspath') || env.HUSKY === '0';
+}
+
 export function computeEffects(input: EffectInput): Effect[] {
   const effects = new Set<Effect>();
   const s = new OptionState(input.options);
   const { subcommand: sub, verb, operands } = input;
 
-  for (const e of input.config) if (e.key === 'core.hookspath') effects.add('bypass-hooks');
-  if (input.env.HUSKY === '0') effects.add('bypass-hooks');
+  if (bypassesHooksPerCall(input.config, input.env)) effects.add('bypass-hooks');
   if (input.help) return [...effects];
 
   if (VERIFY_COMMANDS.has(sub) && (s.on('--no-verify') || s.off('--verify'))) {

@@ -11,7 +11,7 @@ import {
   parseConfigEnvArg,
   splitAliasCmdline,
 } from './config-params.js';
-import { computeEffects } from './effects.js';
+import { bypassesHooksPerCall, computeEffects } from './effects.js';
 import type {
   ConfigEntry,
   ConfigWrite,
@@ -328,8 +328,7 @@ function shellAlias(
   inv.shellAlias = body;
   inv.args = args;
   const effects = new Set<Effect>(['run-shell']);
-  for (const e of inv.config) if (e.key === 'core.hookspath') effects.add('bypass-hooks');
-  if (inv.env.HUSKY === '0') effects.add('bypass-hooks');
+  if (bypassesHooksPerCall(inv.config, inv.env)) effects.add('bypass-hooks');
   const analysis = analyseShellAlias(body, args);
   inv.problems.push(...analysis.problems);
   inv.shellCalls = [];
@@ -377,8 +376,8 @@ function finish(
   for (const p of pathOptions) paths.push({ ...p, resolved: resolve(inv.cwd, p.value) });
   if (inv.effects.length === 0) {
     // Per-call hook bypass applies whatever runs (even `git --version` is harmless, but aliases are not).
-    const bypass = inv.config.some((e) => e.key === 'core.hookspath') || inv.env.HUSKY === '0';
-    if (bypass && inv.subcommand !== null) inv.effects = ['bypass-hooks'];
+    if (inv.subcommand !== null && bypassesHooksPerCall(inv.config, inv.env))
+      inv.effects = ['bypass-hooks'];
   }
   return inv;
 }
