@@ -15,7 +15,8 @@ export interface CheckOutcome {
 
 const MAX_DETAILS = 5;
 
-function summarize(messages: string[]): string {
+/** At most MAX_DETAILS messages, then how many more. */
+export function summarize(messages: string[]): string {
   const shown = messages.slice(0, MAX_DETAILS).join('; ');
   return messages.length > MAX_DETAILS
     ? `${shown} (+${messages.length - MAX_DETAILS} more)`

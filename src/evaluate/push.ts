@@ -3,7 +3,8 @@
  * results all arrive as data; the edge (src/hooks/pre-push.ts) gathers them.
  */
 import { parseSize } from '../util/units.js';
-import { combineDecisions, evaluateChecks, type CheckOutcome } from './checks.js';
+import { combineDecisions, evaluateChecks, summarize, type CheckOutcome } from './checks.js';
+import { builtinSource } from './decision.js';
 import type {
   CompiledPolicy,
   Decision,
@@ -75,10 +76,7 @@ export const BUILTIN_LINE_GUARDS = [
   },
 ] as const;
 
-const MAX_DETAILS = 5;
-
 const policySource = (path: string): RuleSource => ({ layer: 'policy', path });
-const builtinSource = (path: string): RuleSource => ({ layer: 'builtin', path });
 
 const isZero = (sha: string) => ZERO_SHA_PATTERN.test(sha);
 const branchOf = (ref: string) => (ref.startsWith('refs/heads/') ? ref.slice(11) : null);
@@ -96,11 +94,10 @@ class Findings {
     details: string[],
   ): void {
     if (mode === 'off' || details.length === 0) return;
-    const shown = details.slice(0, MAX_DETAILS).join('; ');
-    const more = details.length > MAX_DETAILS ? ` (+${details.length - MAX_DETAILS} more)` : '';
+    const detail = summarize(details);
     const outcome: RuleOutcome = mode;
-    this.matches.push({ ...base, outcome, alert: 'normal', detail: `${shown}${more}` });
-    if (mode === 'warn') this.warnings.push(`${base.ruleId}: ${base.reason} (${shown}${more})`);
+    this.matches.push({ ...base, outcome, alert: 'normal', detail });
+    if (mode === 'warn') this.warnings.push(`${base.ruleId}: ${base.reason} (${detail})`);
   }
 }
 
