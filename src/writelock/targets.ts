@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { RepoInfo } from '../repo/discover.js';
 import type { GitRunner } from '../util/git-runner.js';
+import { parseWorktreeList } from '../worktree/porcelain.js';
 
 export interface LockTargets {
   /** Directories, parents before children. */
@@ -16,17 +17,6 @@ export interface LockTargets {
   files: string[];
   /** Private git dirs of linked worktrees (inside or outside the common dir). */
   worktreeGitDirs: string[];
-}
-
-/** gitfence's own state stays writable while `.git` is locked (leases, audit, this record). */
-export const STATE_DIR_NAME = 'gitfence';
-
-/** Parse `git worktree list --porcelain` into worktree paths. */
-export function parseWorktreeList(porcelain: string): string[] {
-  return porcelain
-    .split('\n')
-    .filter((line) => line.startsWith('worktree '))
-    .map((line) => line.slice('worktree '.length));
 }
 
 /** The private git dir a worktree's `.git` file points at, or null for the main worktree. */
@@ -38,11 +28,12 @@ export function parseGitFile(text: string, worktree: string): string | null {
 
 export async function gatherWorktreeGitDirs(repo: RepoInfo, git: GitRunner): Promise<string[]> {
   const found = new Set<string>();
-  const listed = await git.run(['--git-dir', repo.commonDir, 'worktree', 'list', '--porcelain'], {
-    env: { GIT_DIR: undefined, GIT_WORK_TREE: undefined },
-  });
+  const listed = await git.run(
+    ['--git-dir', repo.commonDir, 'worktree', 'list', '--porcelain', '-z'],
+    { env: { GIT_DIR: undefined, GIT_WORK_TREE: undefined } },
+  );
   if (listed.code === 0) {
-    for (const worktree of parseWorktreeList(listed.stdout)) {
+    for (const { path: worktree } of parseWorktreeList(listed.stdout)) {
       try {
         const gitDir = parseGitFile(await readFile(join(worktree, '.git'), 'utf8'), worktree);
         if (gitDir) found.add(gitDir);

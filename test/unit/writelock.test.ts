@@ -42,7 +42,7 @@ import {
 } from '../../src/writelock/service.js';
 import { compileWriteLockSettings } from '../../src/writelock/settings.js';
 import { initialState, parseState, withStateMutex } from '../../src/writelock/state.js';
-import { gatherLockTargets, parseGitFile, parseWorktreeList } from '../../src/writelock/targets.js';
+import { gatherLockTargets, parseGitFile } from '../../src/writelock/targets.js';
 
 const ENV = {
   PATH: process.env.PATH,
@@ -145,11 +145,7 @@ describe('targets', () => {
     expect(targets.worktreeGitDirs).toEqual([join(repo.commonDir, 'worktrees', 'wt')]);
   });
 
-  it('parses worktree lists and .git files', () => {
-    expect(parseWorktreeList('worktree /a\nHEAD x\n\nworktree /b c\nbranch y\n')).toEqual([
-      '/a',
-      '/b c',
-    ]);
+  it('parses .git files', () => {
     expect(parseGitFile('gitdir: ../r/.git/worktrees/w\n', '/x/w')).toBe('/x/r/.git/worktrees/w');
     expect(parseGitFile('nothing', '/x')).toBeNull();
   });
