@@ -10,7 +10,7 @@ import { sha256 } from './sha256.js';
 import type { RuleEntry } from './flatten.js';
 import { expandLayers, type SourceLayer } from './layers.js';
 import { COMPILED_FORMAT } from './load-compiled.js';
-import { mergePolicies, type DisabledRule } from './merge.js';
+import { mergePolicies, SETTINGS_SECTIONS, type DisabledRule } from './merge.js';
 import { ResolvedSettings } from './schema.js';
 import { policyInvalid, renderIssue, type PolicyIssue } from './validate.js';
 
@@ -41,15 +41,7 @@ function resolveSettings(
   settings: Record<string, Record<string, unknown>>,
   displays: string,
 ): ResolvedSettings {
-  const input = {
-    scopes: settings.scopes ?? {},
-    push: settings.push ?? {},
-    paths: settings.paths ?? {},
-    writeLock: settings.writeLock ?? {},
-    breakGlass: settings.breakGlass ?? {},
-    audit: settings.audit ?? {},
-    shim: settings.shim ?? {},
-  };
+  const input = Object.fromEntries(SETTINGS_SECTIONS.map((name) => [name, settings[name] ?? {}]));
   const result = ResolvedSettings.safeParse(input);
   if (!result.success) {
     // Each layer validated on its own; the merge of valid layers is valid, so this is a bug, but say where.

@@ -19,7 +19,8 @@ export interface RuleEntry {
   display: string;
 }
 
-function sourceOf(policy: ExpandedPolicy, path: string): RuleSource {
+/** Where a construct sits: its layer, file, and path inside the file (below an `extends` entry). */
+export function sourceOf(policy: ExpandedPolicy, path: string): RuleSource {
   const prefix = policy.path ? `${policy.path}.` : '';
   return {
     layer: policy.layer,

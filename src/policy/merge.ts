@@ -6,7 +6,7 @@
  */
 import type { RuleSource } from '../evaluate/types.js';
 import type { ExpandedPolicy } from './layers.js';
-import { flattenPolicy, type RuleEntry } from './flatten.js';
+import { flattenPolicy, sourceOf, type RuleEntry } from './flatten.js';
 import type { PolicyIssue } from './validate.js';
 
 /** A rule a layer switched off, for doctor and the compile report. */
@@ -37,7 +37,8 @@ export interface MergedPolicy {
   disabled: DisabledRule[];
 }
 
-const SETTINGS_SECTIONS = [
+/** The settings sections a policy may hold; compile resolves each with its defaults. */
+export const SETTINGS_SECTIONS = [
   'scopes',
   'push',
   'paths',
@@ -98,18 +99,13 @@ export function mergePolicies(
       const written = (raw[stage] as { checks?: Array<{ stage?: string }> } | undefined)?.checks;
       if (!list || !written) continue;
       list.forEach((check, index) => {
-        const prefix = policy.path ? `${policy.path}.` : '';
         checks.set(check.id, {
           id: check.id,
           severity: check.severity,
           // The list a check sits in is its stage unless the author said otherwise.
           stage: written[index]?.stage === undefined ? stage : check.stage,
           ...(check.description ? { description: check.description } : {}),
-          source: {
-            layer: policy.layer,
-            ...(policy.file ? { file: policy.file } : {}),
-            path: `${prefix}${stage}.checks[${index}]`,
-          },
+          source: sourceOf(policy, `${stage}.checks[${index}]`),
         });
       });
     }
