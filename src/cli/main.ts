@@ -4,8 +4,6 @@ import type { CliContext, Command } from './context.js';
 import { runCommand } from './run-command.js';
 import { COMMANDS } from './registry.js';
 
-const VERSION = '0.1.0';
-
 function renderTopHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
   const lines = Object.entries(COMMANDS).map(
@@ -33,7 +31,8 @@ export async function main(argv: string[], context: Omit<CliContext, 'args'>): P
       return name === undefined ? EXIT.usage : EXIT.ok;
     }
     if (name === '--version' || name === '-V') {
-      context.stdout.write(`${VERSION}\n`);
+      const { GITFENCE_VERSION } = await import('../util/version.js');
+      context.stdout.write(`${GITFENCE_VERSION}\n`);
       return EXIT.ok;
     }
     const entry = COMMANDS[name];

@@ -11,9 +11,6 @@ import { loadCompiledPolicy } from '../policy/load-compiled.js';
 import { readActiveLeases } from '../scopes/facts.js';
 import { resolveRealGitFor } from '../shim/resolve-git.js';
 import { createGitRunner, scrubGitEnv, type GitRunner } from '../util/git-runner.js';
-import packageJson from '../../package.json' with { type: 'json' };
-
-export const GITFENCE_VERSION: string = packageJson.version;
 
 export function createPatchGitRunner(env: Record<string, string | undefined>): GitRunner {
   return createGitRunner(resolveRealGitFor(env, env.HOME || homedir()), scrubGitEnv(env));

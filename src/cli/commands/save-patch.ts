@@ -6,7 +6,6 @@ import type { SavePatchRequest } from '../../evaluate/types.js';
 import {
   createPatchGitRunner,
   gatherActiveLeases,
-  GITFENCE_VERSION,
   loadSavePatchPolicy,
   requireRepo,
 } from '../../patch/edge.js';
@@ -19,6 +18,7 @@ import { renderCheck } from '../../render/check.js';
 import { renderDenialLine } from '../../render/denial.js';
 import type { RepoInfo } from '../../repo/discover.js';
 import type { GitResult, GitRunner } from '../../util/git-runner.js';
+import { GITFENCE_VERSION } from '../../util/version.js';
 import { parseFlags } from '../args.js';
 import type { CliContext, Command } from '../context.js';
 import { runCommand } from '../run-command.js';
