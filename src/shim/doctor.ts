@@ -46,7 +46,8 @@ export const SHIM_DOCTOR_CHECK: DoctorCheck = {
     }
     for (const problem of status.problems)
       lines.push({ status: 'fail', message: problem, hint: 'run `gitfence shim install`' });
-    if (status.agentSession && status.onPath !== 'first') {
+    // an installed shim off the front of PATH is already one of status.problems
+    if (!status.installed && status.agentSession && status.onPath !== 'first') {
       lines.push({
         status: 'fail',
         message: `agent session (${status.markersSet.join(', ')}) without the shim first on PATH`,

@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHIM_DOCTOR_CHECK } from '../../src/shim/doctor.js';
 import { installShim, uninstallShim } from '../../src/shim/install.js';
 import {
   BLOCK_BEGIN,
@@ -160,5 +161,38 @@ describe('install and uninstall', () => {
       }),
     ).rejects.toThrow(/refusing to overwrite/);
     expect(readFileSync(join(dir, 'git'), 'utf8')).toContain('echo real');
+  });
+});
+
+describe('doctor', () => {
+  const run = (gitfenceHome: string, PATH: string) =>
+    SHIM_DOCTOR_CHECK.run({
+      cwd: root,
+      env: { PATH, LLM_AGENT_NAME: 'a1' },
+      home: join(root, 'doctor-home'),
+      gitfenceHome,
+      repo: null,
+      git: createGitRunner(realGit),
+      now: () => 0,
+    }) as Awaited<ReturnType<typeof SHIM_DOCTOR_CHECK.run>>;
+
+  it('reports an agent session without the shim first on PATH once, installed or not', async () => {
+    const gitfenceHome = join(root, 'doctor-gfhome');
+    const shimDir = join(gitfenceHome, 'bin');
+    const agentLines = (lines: Awaited<ReturnType<typeof run>>) =>
+      lines.filter((l) => l.status === 'fail' && /agent session/.test(l.message));
+    expect(agentLines(await run(gitfenceHome, '/usr/bin:/bin'))).toHaveLength(1);
+    await installShim({
+      shimDir,
+      realGit,
+      node: process.execPath,
+      cli: '/x',
+      git: createGitRunner(realGit, { PATH: '/usr/bin:/bin' }),
+      now: 0,
+      profileHome: null,
+      agentMarkers: ['LLM_AGENT_NAME'],
+    });
+    expect(agentLines(await run(gitfenceHome, `/usr/bin:${shimDir}`))).toHaveLength(1);
+    expect(agentLines(await run(gitfenceHome, `${shimDir}:/usr/bin`))).toHaveLength(0);
   });
 });
