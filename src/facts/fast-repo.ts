@@ -161,9 +161,8 @@ export function readRepoAndAliases(
   env: Record<string, string | undefined>,
   home: string,
 ): DiskFacts | null {
-  if (DISCOVERY_ENV.some((name) => env[name] !== undefined)) return null;
-  const repo = findRepo(cwd);
-  if (repo === UNSURE) return null;
+  const repo = discoverRepoOnDisk(cwd, env);
+  if (repo === undefined) return null;
 
   const files: string[] = [];
   if (
