@@ -35,13 +35,14 @@ export interface Snapshot {
   skipped: string[];
 }
 
-async function must(
+/** git's stdout, or GIT_FAILED. */
+async function mustRun(
   git: GitRunner,
   args: string[],
   cwd: string,
   env?: Record<string, string | undefined>,
   input?: string,
-) {
+): Promise<string> {
   const result = await git.run(args, { cwd, env, input });
   if (result.code !== 0) {
     throw new GitfenceError('GIT_FAILED', `git ${args[0]} failed while taking a snapshot`, {
@@ -50,7 +51,17 @@ async function must(
       hint: 'check the repository with `git status` and `gitfence doctor`; nothing was changed',
     });
   }
-  return result.stdout.trim();
+  return result.stdout;
+}
+
+/** One value (an object id): stdout trimmed. */
+async function must(...args: Parameters<typeof mustRun>): Promise<string> {
+  return (await mustRun(...args)).trim();
+}
+
+/** Paths from a `-z` listing, untrimmed: a name may start or end with a blank. */
+async function mustPaths(...args: Parameters<typeof mustRun>): Promise<string[]> {
+  return (await mustRun(...args)).split('\0').filter(Boolean);
 }
 
 export function snapshotRefName(
@@ -212,8 +223,7 @@ export async function listSnapshotFiles(
   cwd: string,
   commit: string,
 ): Promise<string[]> {
-  const out = await must(git, ['ls-tree', '-r', '-z', '--name-only', commit], cwd);
-  return out.split('\0').filter(Boolean);
+  return mustPaths(git, ['ls-tree', '-r', '-z', '--name-only', commit], cwd);
 }
 
 /**
@@ -231,13 +241,12 @@ export async function restoreSnapshot(input: {
   try {
     const env = { GIT_INDEX_FILE: join(scratch, 'restore.index') } as Record<string, string>;
     await must(git, ['read-tree', `${commit}^{tree}`], repo.topLevel, env);
-    const files = await must(
+    const list = await mustPaths(
       git,
       ['ls-files', '-z', '--', ...input.paths.map((p) => `:(glob)${p}`)],
       repo.topLevel,
       env,
     );
-    const list = files.split('\0').filter(Boolean);
     if (list.length === 0) return [];
     await must(
       git,

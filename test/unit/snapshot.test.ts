@@ -96,4 +96,30 @@ describe('snapshots', () => {
     expect(readFileSync(join(repo, 'new.txt'), 'utf8')).toBe('two\n');
     expect(readFileSync(join(repo, 'a.txt'), 'utf8')).toBe('later\n');
   });
+
+  it('keeps a name that starts or ends with a blank (git -z output is not trimmed)', async () => {
+    const blanks = sb.makeRepo('blanks', { ' lead.txt': 'lead\n', 'z trail ': 'trail\n' });
+    const git = createGitRunner('/usr/bin/git', sb.env);
+    writeFileSync(join(blanks, ' lead.txt'), 'changed\n');
+    const snap = await createSnapshot({
+      git,
+      repo: { topLevel: blanks, gitDir: join(blanks, '.git') },
+      now: Date.now(),
+      ignoredMaxBytes: 0,
+      message: 'm',
+    });
+    expect((await listSnapshotFiles(git, blanks, snap.commit)).sort()).toEqual([
+      ' lead.txt',
+      'z trail ',
+    ]);
+    must(sb.git(blanks, 'reset', '--hard', '-q'));
+    const restored = await restoreSnapshot({
+      git,
+      repo: { topLevel: blanks, gitDir: join(blanks, '.git') },
+      commit: snap.commit,
+      paths: [],
+    });
+    expect(restored.sort()).toEqual([' lead.txt', 'z trail ']);
+    expect(readFileSync(join(blanks, ' lead.txt'), 'utf8')).toBe('changed\n');
+  });
 });
