@@ -3,12 +3,10 @@
  * repository whose policy extends `precise` (the corpus labels are precise's). The whole corpus
  * runs in process in test/unit/shell-corpus.test.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSandbox, must, PROJECT_ROOT, type Sandbox } from '../helpers/sandbox.js';
+import { readCorpusText } from '../helpers/corpus.js';
+import { createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
 
-const CORPUS = join(PROJECT_ROOT, '../shared/corpus/peer-git-cases.jsonl');
 const PICKED = [
   'git reset --hard',
   'sudo -u root git reset --hard',
@@ -48,26 +46,21 @@ beforeAll(() => {
 });
 afterAll(() => sandbox.cleanup());
 
-describe.skipIf(!existsSync(CORPUS))(
-  'peer corpus cases through the built check-shell (precise)',
-  () => {
-    const corpus = existsSync(CORPUS)
-      ? readFileSync(CORPUS, 'utf8')
-          .split('\n')
-          .filter((line) => line.trim() !== '')
-          .map((line) => JSON.parse(line) as Case)
-      : [];
-    const cases = PICKED.map((cmd) => corpus.find((c) => c.cmd === cmd)).filter(
-      (c): c is Case => c !== undefined,
-    );
+describe('peer corpus cases through the built check-shell (precise)', () => {
+  const corpus = readCorpusText()
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Case);
+  const cases = PICKED.map((cmd) => corpus.find((c) => c.cmd === cmd)).filter(
+    (c): c is Case => c !== undefined,
+  );
 
-    it('found every picked case in the corpus', () => {
-      expect(cases.length).toBe(PICKED.length);
-    });
+  it('found every picked case in the corpus', () => {
+    expect(cases.length).toBe(PICKED.length);
+  });
 
-    it.each(cases.map((c) => [c.expect, c.cmd] as const))('%s: %s', (expected, cmd) => {
-      const result = sandbox.gitfence(repo, ['check-shell', '--', cmd]);
-      expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(expected === 'block' ? 42 : 0);
-    });
-  },
-);
+  it.each(cases.map((c) => [c.expect, c.cmd] as const))('%s: %s', (expected, cmd) => {
+    const result = sandbox.gitfence(repo, ['check-shell', '--', cmd]);
+    expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(expected === 'block' ? 42 : 0);
+  });
+});

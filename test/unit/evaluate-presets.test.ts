@@ -3,8 +3,8 @@
  * Outcomes come from independent labels (the peer corpus, the issue's must-show list, the catalogue);
  * key cases pin the exact rule ids; every whole Decision is pinned in a golden file.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readCorpusText } from '../helpers/corpus.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import type { CompiledPolicy, Decision, Facts, RuleMatch } from '../../src/evaluate/types.js';
 import { splitArgs } from '../../src/git/split.js';
@@ -39,10 +39,7 @@ interface Case {
   ops?: Outcome;
 }
 
-const corpus: Case[] = readFileSync(
-  new URL('../../../shared/corpus/peer-git-cases.jsonl', import.meta.url),
-  'utf8',
-)
+const corpus: Case[] = readCorpusText()
   .trim()
   .split('\n')
   .map((line) => JSON.parse(line) as { cmd: string; expect: 'block' | 'allow' })

@@ -3,9 +3,8 @@
  * evaluator, in process. Under `precise`: every `block` case blocked, at least 99% of `allow` cases
  * allowed. Under `opsGitSafety`: every call of the seven rollback subcommands blocked as well.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readCorpusText } from '../helpers/corpus.js';
 import {
   decideShell,
   type CallDecider,
@@ -15,9 +14,7 @@ import { evaluate } from '../../src/evaluate/evaluate.js';
 import type { CompiledPolicy } from '../../src/evaluate/types.js';
 import { compilePolicy } from '../../src/policy/compile.js';
 import { presetLayer } from '../../src/policy/layers.js';
-import { PROJECT_ROOT } from '../helpers/sandbox.js';
 
-export const CORPUS = join(PROJECT_ROOT, '../shared/corpus/peer-git-cases.jsonl');
 const ROLLBACK = new Set(['restore', 'checkout', 'reset', 'clean', 'revert', 'switch', 'stash']);
 const ROOT = '/work/repo';
 /** The refs a repository with these branches would report (`checkout main` vs `checkout file`). */
@@ -44,7 +41,7 @@ interface Case {
 }
 
 export function loadCorpus(): Case[] {
-  return readFileSync(CORPUS, 'utf8')
+  return readCorpusText()
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Case);
@@ -86,8 +83,8 @@ async function decideAll(
 const describeText = ({ c, result }: { c: Case; result: ShellDecision }) =>
   `${JSON.stringify(c.cmd)} → ${result.outcome} [${result.calls.map((call) => `${call.argv.join(' ')}:${call.decision.outcome}`).join(', ')}] (${c.why})`;
 
-describe.skipIf(!existsSync(CORPUS))('peer corpus through check-shell analysis', () => {
-  const cases = existsSync(CORPUS) ? loadCorpus() : [];
+describe('peer corpus through check-shell analysis', () => {
+  const cases = loadCorpus();
   const precise = compilePolicy([presetLayer('precise')]);
   const ops = compilePolicy([presetLayer('opsGitSafety')]);
 
