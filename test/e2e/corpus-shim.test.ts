@@ -29,6 +29,7 @@ import { extractGitCalls } from '../../src/agents/shell/extract.js';
 import { parseInvocation } from '../../src/git/parse.js';
 import { installShim, loadManifest } from '../../src/shim/install.js';
 import { createGitRunner } from '../../src/util/git-runner.js';
+import { readCorpusText } from '../helpers/corpus.js';
 import { must } from '../helpers/sandbox.js';
 import { createShimWorld, policySource, type ShimWorld } from '../helpers/shim-world.js';
 
@@ -38,7 +39,6 @@ interface Case {
   expect: 'block' | 'allow';
 }
 
-const CORPUS = '/work/shared/corpus/peer-git-cases.jsonl';
 const ROLLBACK = new Set(['restore', 'checkout', 'reset', 'clean', 'revert', 'switch', 'stash']);
 
 /** Forms whose git never comes from PATH: the shim cannot see them (agent-hook layer's job). */
@@ -91,7 +91,7 @@ const ALLOWED_PREFIX_CHANGES = new Set([
 ]);
 
 function loadCases(): Case[] {
-  return readFileSync(CORPUS, 'utf8')
+  return readCorpusText()
     .split('\n')
     .filter((l) => l.trim())
     .map((l, index) => ({

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readCorpusText } from '../helpers/corpus.js';
 import {
   normalizeInvocation,
   parseDashed,
@@ -488,10 +488,7 @@ describe('effects', () => {
 });
 
 describe('peer corpus, git-only cases (precise labels)', () => {
-  const corpus = readFileSync(
-    new URL('../../../shared/corpus/peer-git-cases.jsonl', import.meta.url),
-    'utf8',
-  )
+  const corpus = readCorpusText()
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { cmd: string; expect: 'block' | 'allow' });
