@@ -103,14 +103,17 @@ export async function createSnapshot(input: CreateSnapshotInput): Promise<Snapsh
     } catch {
       hasIndex = false;
     }
-    const head = await git.run(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], { cwd });
-    const parents = head.code === 0 ? ['-p', head.stdout.trim()] : [];
-    const env = authorEnv(now);
+    // every call about this repository only: a break-glassed `GIT_DIR=… git …` names another one
     const base: Record<string, string | undefined> = {
-      ...env,
+      ...authorEnv(now),
       GIT_DIR: undefined,
       GIT_WORK_TREE: undefined,
     };
+    const head = await git.run(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], {
+      cwd,
+      env: base,
+    });
+    const parents = head.code === 0 ? ['-p', head.stdout.trim()] : [];
 
     // The index as it was, so a restore can tell staged from unstaged work.
     const stagedTree = hasIndex
@@ -127,7 +130,7 @@ export async function createSnapshot(input: CreateSnapshotInput): Promise<Snapsh
     await must(git, ['add', '-A', '--', '.'], cwd, tmpEnv);
     const ignored = await git.run(
       ['ls-files', '-z', '--others', '--ignored', '--exclude-standard'],
-      { cwd },
+      { cwd, env: base },
     );
     const keep: string[] = [];
     const skipped: string[] = [];

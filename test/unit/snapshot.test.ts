@@ -122,4 +122,27 @@ describe('snapshots', () => {
     expect(restored.sort()).toEqual([' lead.txt', 'z trail ']);
     expect(readFileSync(join(blanks, ' lead.txt'), 'utf8')).toBe('changed\n');
   });
+
+  it('snapshots this repository even when the environment names another (GIT_DIR)', async () => {
+    const here = sb.makeRepo('here', { 'a.txt': 'here\n', '.gitignore': 'cache\n' });
+    const other = sb.makeRepo('other', { 'b.txt': 'other\n' });
+    writeFileSync(join(here, 'cache'), 'ignored but kept\n');
+    const git = createGitRunner('/usr/bin/git', {
+      ...sb.env,
+      GIT_DIR: join(other, '.git'),
+      GIT_WORK_TREE: other,
+    });
+    const snap = await createSnapshot({
+      git,
+      repo: { topLevel: here, gitDir: join(here, '.git') },
+      now: Date.now(),
+      ignoredMaxBytes: 1024,
+      message: 'm',
+    });
+    const parent = must(sb.git(here, 'rev-parse', `${snap.commit}^`)).stdout.trim();
+    expect(parent).toBe(must(sb.git(here, 'rev-parse', 'HEAD')).stdout.trim());
+    expect(
+      await listSnapshotFiles(createGitRunner('/usr/bin/git', sb.env), here, snap.commit),
+    ).toContain('cache');
+  });
 });
