@@ -105,11 +105,15 @@ function hotStart(require, bundle, importModule, contentHash, encoding) {
   const vm = require('node:vm');
   // 'latin1' when the build found the bundle pure ASCII: the same text, without UTF-8 decoding
   const source = fs.readFileSync(bundle, encoding);
+  // V8 rejects a cache made under other flags: the launchers' one flag gets its own file, and a run
+  // under any other flags neither reads nor writes one (two flag sets would rewrite it in turn).
+  const flags = process.execArgv.join(' ');
+  const variant = flags === '' ? '' : flags === '--no-rehash-snapshot' ? '-nr' : null;
   // The key is in the name, so a cache of another build or node is simply not found: nothing to compare.
-  const cacheFile = `${bundle}.${contentHash}-${process.version}-${process.arch}.v8cache`;
+  const cacheFile = `${bundle}.${contentHash}-${process.version}-${process.arch}${variant}.v8cache`;
   let cachedData;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    cachedData = variant === null ? undefined : fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
@@ -117,7 +121,7 @@ function hotStart(require, bundle, importModule, contentHash, encoding) {
     `(function (exports, require, module, __filename, __dirname, __gitfenceImport) {${source}\n})`,
     { filename: bundle, cachedData },
   );
-  if (cachedData === undefined || script.cachedDataRejected) {
+  if (variant !== null && (cachedData === undefined || script.cachedDataRejected)) {
     // made after the run, so it holds every function this run compiled
     process.once('exit', () => {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
@@ -270,10 +274,22 @@ function trainCodeCaches() {
       tool_name: 'Bash',
       tool_input: { command: 'git reset --hard' },
     });
+    // The shim and the agent hooks start node with FAST_START (src/util/node-flags.ts), which V8
+    // keys caches on; `gitfence hook …` through bin/gitfence.js runs without it: both are trained.
+    const FAST_START = ['--no-rehash-snapshot'];
     const runs = [
       ['dist/hot/check.cjs', ['--', 'reset', '--hard'], '', 42],
       ['dist/shim-exec.cjs', [`--real-git=${realGit}`, '--', 'reset', '--hard'], '', 42],
+      [
+        'dist/shim-exec.cjs',
+        [`--real-git=${realGit}`, '--', 'reset', '--hard'],
+        '',
+        42,
+        {},
+        FAST_START,
+      ],
       ['dist/agent-hook.cjs', ['claude-code'], hookInput, 2],
+      ['dist/agent-hook.cjs', ['claude-code'], hookInput, 2, {}, FAST_START],
       [
         'dist/hot/save-patch.cjs',
         ['--path', 'a/**', '--stdout'],
@@ -282,8 +298,8 @@ function trainCodeCaches() {
         { LLM_AGENT_NAME: 'build' },
       ],
     ];
-    for (const [entry, args, input, expected, extraEnv = {}] of runs) {
-      const run = spawnSync(process.execPath, [join(root, entry), ...args], {
+    for (const [entry, args, input, expected, extraEnv = {}, flags = []] of runs) {
+      const run = spawnSync(process.execPath, [...flags, join(root, entry), ...args], {
         cwd: repo,
         env: { ...env, ...extraEnv },
         input,
@@ -299,8 +315,16 @@ function trainCodeCaches() {
         .split('/')
         .pop();
       const dir = join(root, entry, '..');
-      if (!readdirSync(dir).some((f) => f.startsWith(`${bundle}.`) && f.endsWith('.v8cache'))) {
-        throw new Error(`training ${entry}: no code cache was written`);
+      const suffix = `${flags.length > 0 ? '-nr' : ''}.v8cache`;
+      if (
+        !readdirSync(dir).some(
+          (f) =>
+            f.startsWith(`${bundle}.`) &&
+            f.endsWith(suffix) &&
+            (flags.length > 0 || !f.endsWith('-nr.v8cache')),
+        )
+      ) {
+        throw new Error(`training ${entry} ${flags.join(' ')}: no code cache was written`);
       }
     }
   } finally {

@@ -10,6 +10,7 @@ import { evaluate } from '../evaluate/evaluate.js';
 import { createRealGitRunner } from '../facts/real-git.js';
 import { findPackageRoot } from '../policy/package-root.js';
 import { discoverRepo } from '../repo/discover.js';
+import { fastStartFlagsFor } from '../util/node-flags.js';
 import { gatherExportSource } from './export/gather.js';
 import { computeForbiddenPrefixes, policyDecider } from './export/prefixes.js';
 import { claudeDenyEntries, renderCodexRules, renderGeminiPolicy } from './export/render.js';
@@ -28,6 +29,8 @@ export interface AgentsEdgeOptions {
   /** The node binary and gitfence CLI the hooks run (default: this process and this package). */
   nodePath?: string;
   cliPath?: string;
+  /** Flags for node before the dedicated entry (default: the FAST_START_FLAGS this node accepts). */
+  nodeFlags?: readonly string[];
 }
 
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
@@ -41,16 +44,30 @@ export function hookCommandFor(nodePath: string, cliPath: string, hook: string):
   return `${shellQuote(nodePath)} ${shellQuote(cliPath)} hook ${hook} || exit 2`;
 }
 
-/** The same through the dedicated entry `dist/agent-hook.cjs` (no command table: a faster start). */
-export function dedicatedHookCommandFor(nodePath: string, entryPath: string, hook: string): string {
-  return `${shellQuote(nodePath)} ${shellQuote(entryPath)} ${hook} || exit 2`;
+/**
+ * The same through the dedicated entry `dist/agent-hook.cjs` (no command table: a faster start),
+ * with the node flags its code cache was trained under (src/util/node-flags.ts).
+ */
+export function dedicatedHookCommandFor(
+  nodePath: string,
+  entryPath: string,
+  hook: string,
+  nodeFlags: readonly string[] = [],
+): string {
+  const flags = nodeFlags.map((flag) => `${flag} `).join('');
+  return `${shellQuote(nodePath)} ${flags}${shellQuote(entryPath)} ${hook} || exit 2`;
 }
 
 /** The hook command for this installation: the dedicated entry when the build has it. */
-export function hookCommandIn(packageRoot: string, nodePath: string, hook: string): string {
+export function hookCommandIn(
+  packageRoot: string,
+  nodePath: string,
+  hook: string,
+  nodeFlags: readonly string[] = [],
+): string {
   const entry = join(packageRoot, 'dist', 'agent-hook.cjs');
   return existsSync(entry)
-    ? dedicatedHookCommandFor(nodePath, entry, hook)
+    ? dedicatedHookCommandFor(nodePath, entry, hook, nodeFlags)
     : hookCommandFor(nodePath, join(packageRoot, 'bin', 'gitfence.js'), hook);
 }
 
@@ -84,6 +101,7 @@ export async function installAgentsHere(
   const packageRoot = findPackageRoot();
   const nodePath = options.nodePath ?? process.execPath;
   const cliPath = options.cliPath;
+  const nodeFlags = cliPath ? [] : (options.nodeFlags ?? fastStartFlagsFor(nodePath));
   if (!cliPath && !packageRoot) {
     throw new GitfenceError('INTERNAL', 'cannot find the gitfence package this command runs from', {
       hint: 'reinstall gitfence',
@@ -95,7 +113,7 @@ export async function installAgentsHere(
     hookCommand: (hook) =>
       cliPath
         ? hookCommandFor(nodePath, cliPath, hook)
-        : hookCommandIn(packageRoot!, nodePath, hook),
+        : hookCommandIn(packageRoot!, nodePath, hook, nodeFlags),
     claudeDeny: claudeDenyEntries(entries, ctx),
     geminiPolicy: renderGeminiPolicy(entries, ctx),
     codexRules: renderCodexRules(entries, ctx),

@@ -42,6 +42,8 @@ export interface ShimManifest {
   node: string;
   cli: string;
   entry: string | null;
+  /** Node flags the shim starts the entry with (absent in manifests of older installs). */
+  nodeFlags?: string[];
   execShadow: string;
   /** Files written in the shim dir (besides the manifest), relative to it. */
   files: string[];
@@ -57,6 +59,8 @@ export interface InstallInput {
   cli: string;
   /** The dedicated slow-path entry (dist/shim-exec.cjs), when there is one. */
   entry?: string | null;
+  /** Node flags for the entry: FAST_START_FLAGS when this node accepts them (src/util/node-flags.ts). */
+  nodeFlags?: readonly string[];
   git: GitRunner;
   now: number;
   /** $HOME for --profile; null: no profile snippets. */
@@ -143,6 +147,7 @@ export async function installShim(input: InstallInput): Promise<ShimManifest> {
       node: input.node,
       cli: input.cli,
       entry: input.entry ?? null,
+      nodeFlags: input.nodeFlags ?? [],
       execShadow,
     }),
   );
@@ -200,6 +205,7 @@ export async function installShim(input: InstallInput): Promise<ShimManifest> {
     node: input.node,
     cli: input.cli,
     entry: input.entry ?? null,
+    nodeFlags: [...(input.nodeFlags ?? [])],
     execShadow,
     files,
     profile,

@@ -11,8 +11,9 @@ import { SHIM_MARKER } from './resolve-git.js';
  * 4: subcommands outside FAST_PATH_SUBCOMMANDS delegate before the repository walk.
  * 5: fastpath.sh is compiled sh that sets GF_FAST (a v4 shim delegates every call on it, and this
  *    one every call on the v4 variables); a hot pass from the top directory before the walk.
+ * 6: node starts the slow-path entry with the install's node flags (src/util/node-flags.ts).
  */
-export const SHIM_VERSION = 5;
+export const SHIM_VERSION = 6;
 
 export interface ShimTemplateInput {
   realGit: string;
@@ -21,6 +22,8 @@ export interface ShimTemplateInput {
   cli: string;
   /** The dedicated slow-path entry (`dist/shim-exec.cjs`), used while it exists (it loads less). */
   entry?: string | null;
+  /** Node flags for the entry (FAST_START_FLAGS when this node accepts them). */
+  nodeFlags?: readonly string[];
   /** Directory of dashed wrappers answered for `git --exec-path` (see docs/shim.md). */
   execShadow: string;
 }
@@ -314,7 +317,7 @@ fi
 GF_NODE=${shQuote(input.node)}
 GF_ENTRY=${shQuote(input.entry ?? '')}
 if [ -n "$GF_ENTRY" ] && [ -f "$GF_ENTRY" ]; then
-  exec "$GF_NODE" "$GF_ENTRY" --real-git="$GF_REAL_GIT" -- "$@"
+  exec "$GF_NODE" ${(input.nodeFlags ?? []).map((flag) => `${shQuote(flag)} `).join('')}"$GF_ENTRY" --real-git="$GF_REAL_GIT" -- "$@"
 fi
 GF_CLI=${shQuote(input.cli)}
 exec "$GF_NODE" "$GF_CLI" shim exec --real-git="$GF_REAL_GIT" -- "$@"

@@ -124,6 +124,10 @@ describe('gitfence agents install | uninstall', () => {
     expect(settings.permissions.allow).toEqual(['Bash(npm test:*)']);
     expect(settings.permissions.deny).toContain('Bash(git reset --hard:*)');
     const hookCommand = settings.hooks.PreToolUse[0]!.hooks[0]!.command;
+    // the dedicated entry, started with the flags its code cache was trained under
+    expect(hookCommand).toMatch(
+      / --no-rehash-snapshot '[^']*\/dist\/agent-hook\.cjs' claude-code \|\| exit 2$/,
+    );
 
     const blocked = sandbox.run('sh', ['-c', hookCommand], {
       cwd: target,

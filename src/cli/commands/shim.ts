@@ -7,6 +7,7 @@ import { gitfenceHomeFrom, homePaths } from '../../repo/state-paths.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
 import { installShim, uninstallShim } from '../../shim/install.js';
 import { cliEntry, findPackageRoot, nodeBinary } from '../../shim/paths.js';
+import { fastStartFlagsFor } from '../../util/node-flags.js';
 import { resolveRealGit } from '../../shim/resolve-git.js';
 import { gatherShimStatus, renderShimStatus } from '../../shim/status.js';
 import { createGitRunner } from '../../util/git-runner.js';
@@ -76,13 +77,15 @@ async function runInstall(context: CliContext, args: string[]): Promise<CommandR
   const realGit = resolveRealGit({ env: context.env, shimDir });
   const git = createGitRunner(realGit, context.env);
   const home = context.env.HOME || homedir();
+  const node = nodeBinary();
   const manifest = await installShim({
     shimDir,
     realGit,
-    node: nodeBinary(),
+    node,
     cli: cliEntry(),
     // baked even while absent: the shim uses it once a build has put it there
     entry: join(findPackageRoot(), 'dist', 'shim-exec.cjs'),
+    nodeFlags: fastStartFlagsFor(node),
     git,
     now: context.now(),
     profileHome: values.profile ? home : null,
