@@ -73,7 +73,7 @@ export function hookCommandIn(
 
 async function locate(options: AgentsEdgeOptions) {
   const home = options.home ?? options.env.HOME ?? homedir();
-  const git = createRealGitRunner(options.env, home);
+  const git = createRealGitRunner(options.env, home, 'repository-at-cwd');
   const repo = await discoverRepo(options.cwd, git);
   if (!repo || !repo.topLevel) {
     throw new GitfenceError(

@@ -44,7 +44,7 @@ export async function decideGit(options: DecideGitOptions): Promise<DecidedGit> 
   const { argv, cwd, env, agent } = options;
   // node:os only when HOME is unset: the check path avoids loading builtins it does not need
   const home = options.home ?? env.HOME ?? (await import('node:os')).homedir();
-  const git = options.git ?? createRealGitRunner(env, home);
+  const git = options.git ?? createRealGitRunner(env, home, 'as-called');
   let policyFile: string | null = null;
   let gathered;
   try {

@@ -38,7 +38,7 @@ export interface CommitScopeResult {
 /** Gather the staged changes, the agent and the leases, and let the evaluator decide. */
 export async function evaluateCommitScope(input: CommitScopeInput): Promise<CommitScopeResult> {
   const home = input.env.HOME || homedir();
-  const git = input.git ?? createRealGitRunner(input.env, home);
+  const git = input.git ?? createRealGitRunner(input.env, home, 'as-called');
   const repo = input.repo ?? (await discoverRepo(input.cwd, git));
   if (!repo) {
     throw new GitfenceError('NOT_A_REPOSITORY', 'the pre-commit hook ran outside a repository', {
@@ -74,7 +74,7 @@ export async function run(context: CliContext): Promise<CommandResult> {
   const checks = await evaluateCommitChecks({
     policy: scope.policy,
     repo: scope.repo,
-    git: createRealGitRunner(context.env, context.env.HOME || homedir()),
+    git: createRealGitRunner(context.env, context.env.HOME || homedir(), 'as-called'),
     agent: scope.request.agent,
   });
   const decision = combineDecisions(scope.decision, checks);

@@ -57,7 +57,7 @@ export async function run(context: CliContext): Promise<CommandResult> {
   const [name = '', url = name] = positionals;
   const remote = { name, url };
   const home = context.env.HOME || homedir();
-  const git = createRealGitRunner(context.env, home);
+  const git = createRealGitRunner(context.env, home, 'as-called');
   // git log is the long pole: it starts first and runs while everything else is gathered.
   const input = await readAll(context.stdin);
   const parsedUpdates = parsePrePushInput(input);

@@ -10,10 +10,10 @@ import { discoverRepo, type RepoInfo } from '../repo/discover.js';
 import { loadCompiledPolicy } from '../policy/load-compiled.js';
 import { readActiveLeases } from '../scopes/facts.js';
 import { resolveRealGitFor } from '../shim/resolve-git.js';
-import { createGitRunner, scrubGitEnv, type GitRunner } from '../util/git-runner.js';
+import { ownGitRunner, type GitRunner } from '../util/git-runner.js';
 
 export function createPatchGitRunner(env: Record<string, string | undefined>): GitRunner {
-  return createGitRunner(resolveRealGitFor(env, env.HOME || homedir()), scrubGitEnv(env));
+  return ownGitRunner(resolveRealGitFor(env, env.HOME || homedir()), env, 'repository-at-cwd');
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Where a repository keeps its git dirs and gitfence's state (SPEC §5: `<git-common-dir>/gitfence/`). */
 import { join } from 'node:path';
+import { REDIRECTS_UNSET } from '../util/git-env.js';
 import type { GitRunner } from '../util/git-runner.js';
 
 export interface RepoInfo {
@@ -17,17 +18,17 @@ export function stateDirFor(commonDir: string): string {
   return join(commonDir, 'gitfence');
 }
 
-/** null when `cwd` is not inside a repository. */
+/** null when `cwd` is not inside a repository; the caller's GIT_DIR and friends never move it. */
 export async function discoverRepo(cwd: string, git: GitRunner): Promise<RepoInfo | null> {
   const result = await git.run(
     ['rev-parse', '--path-format=absolute', '--git-common-dir', '--git-dir', '--show-toplevel'],
-    { cwd, env: { GIT_DIR: undefined, GIT_WORK_TREE: undefined } },
+    { cwd, env: REDIRECTS_UNSET },
   );
   if (result.code !== 0) {
     // A bare repository has no top level: retry without it.
     const bare = await git.run(
       ['rev-parse', '--path-format=absolute', '--git-common-dir', '--git-dir'],
-      { cwd },
+      { cwd, env: REDIRECTS_UNSET },
     );
     if (bare.code !== 0) return null;
     const [commonDir, gitDir] = bare.stdout.split('\n');

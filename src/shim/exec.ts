@@ -15,7 +15,7 @@ import { renderAlert } from '../render/alert.js';
 import { colorEnabled } from '../render/color-enabled.js';
 import { renderDenialLine } from '../render/denial.js';
 import { gitfenceHomeFrom, homePaths } from '../repo/state-paths.js';
-import { createGitRunner, type GitRunner } from '../util/git-runner.js';
+import { ownGitRunner, type GitRunner } from '../util/git-runner.js';
 import { parseDuration, parseSize } from '../util/units.js';
 import { openTerminal, type Terminal } from './breakglass.js';
 import { decide } from './engine.js';
@@ -122,9 +122,9 @@ export async function runShimExec(
   const home = env.HOME || homedir();
   const gitfenceHome = gitfenceHomeFrom(env, home);
   const realGit = realGitFrom(realGitFlag, env, homePaths(gitfenceHome).shimDir);
-  // gitfence's own git calls run the real git, with the caller's repository-moving variables kept
-  // out of discovery (they are the call's own business and the evaluator sees them).
-  const git: GitRunner = createGitRunner(realGit, env);
+  // the decision's facts are about the call as the agent made it (its GIT_DIR included); discovery
+  // alone ignores the redirects (util/git-env)
+  const git: GitRunner = ownGitRunner(realGit, env, 'as-called');
   const agent = env.LLM_AGENT_NAME || null;
 
   const terminal = deps.openTerminal();

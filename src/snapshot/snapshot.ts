@@ -9,6 +9,7 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitfenceError } from '../errors.js';
+import { REDIRECTS_UNSET } from '../util/git-env.js';
 import type { GitRunner } from '../util/git-runner.js';
 
 export const SNAPSHOT_PREFIX = 'refs/gitfence/snapshots/';
@@ -104,11 +105,7 @@ export async function createSnapshot(input: CreateSnapshotInput): Promise<Snapsh
       hasIndex = false;
     }
     // every call about this repository only: a break-glassed `GIT_DIR=… git …` names another one
-    const base: Record<string, string | undefined> = {
-      ...authorEnv(now),
-      GIT_DIR: undefined,
-      GIT_WORK_TREE: undefined,
-    };
+    const base: Record<string, string | undefined> = { ...REDIRECTS_UNSET, ...authorEnv(now) };
     const head = await git.run(['rev-parse', '--verify', '-q', 'HEAD^{commit}'], {
       cwd,
       env: base,

@@ -1,4 +1,5 @@
 /** Running git is I/O at the edge: everything that needs git takes a GitRunner, tests pass a real one. */
+import { gitEnvFor, type GitEnvPurpose } from './git-env.js';
 
 export interface GitResult {
   code: number;
@@ -20,22 +21,22 @@ export interface GitRunner {
   run(args: string[], options?: GitRunOptions): Promise<GitResult & { stdoutBuffer: Buffer }>;
 }
 
-/** Variables that would point git somewhere else or inject config: gitfence's own git calls run without them. */
-const SCRUBBED =
-  /^(GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|GIT_OBJECT_DIRECTORY|GIT_ALTERNATE_OBJECT_DIRECTORIES|GIT_COMMON_DIR|GIT_NAMESPACE|GIT_CONFIG_PARAMETERS|GIT_CONFIG_COUNT|GIT_CONFIG_KEY_\d+|GIT_CONFIG_VALUE_\d+|GIT_EXTERNAL_DIFF|GIT_DIFF_OPTS|GIT_LITERAL_PATHSPECS|GIT_GLOB_PATHSPECS|GIT_NOGLOB_PATHSPECS|GIT_ICASE_PATHSPECS)$/;
-
-export function scrubGitEnv(
-  env: Record<string, string | undefined>,
-): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).filter(([key]) => !SCRUBBED.test(key)));
-}
-
 function definedOnly(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
 }
 
+/** The runner for gitfence's own git calls: `env` cleaned for `purpose` by the one rule (util/git-env). */
+export function ownGitRunner(
+  gitPath: string,
+  env: Record<string, string | undefined>,
+  purpose: GitEnvPurpose,
+): GitRunner {
+  return createGitRunner(gitPath, gitEnvFor(env, purpose));
+}
+
+/** The bare runner over exactly `baseEnv`: tests, and `ownGitRunner`/`createRealGitRunner` underneath. */
 export function createGitRunner(
   gitPath: string,
   baseEnv: Record<string, string | undefined> = process.env,

@@ -2,7 +2,7 @@
 import { GitfenceError } from '../errors.js';
 import { discoverRepo, type RepoInfo } from '../repo/discover.js';
 import { resolveRealGitFor } from '../shim/resolve-git.js';
-import { createGitRunner, type GitRunner } from '../util/git-runner.js';
+import { ownGitRunner, type GitRunner } from '../util/git-runner.js';
 import { createPlatform } from './platform.js';
 import type { WriteLockDeps } from './service.js';
 import { spawnWatchdog } from './watchdog.js';
@@ -13,7 +13,7 @@ export function createWriteLockDeps(
 ): WriteLockDeps {
   return {
     // gitfence's own read-only calls must reach the real git: the shim would call back into us
-    git: createGitRunner(resolveRealGitFor(env, env.HOME ?? '/'), env),
+    git: ownGitRunner(resolveRealGitFor(env, env.HOME ?? '/'), env, 'repository-at-cwd'),
     platform: createPlatform(env),
     now,
     startWatchdog: (request) => spawnWatchdog(request, env),

@@ -254,7 +254,7 @@ describe('linked worktrees', () => {
     must(sb.gitfence(repo, ['init', '--yes']));
     const wt = join(sb.root, 'wt-inspect-linked');
     must(sb.git(repo, 'worktree', 'add', '-q', '-b', 'inspect', wt));
-    const git = createRealGitRunner(sb.env, sb.home);
+    const git = createRealGitRunner(sb.env, sb.home, 'repository-at-cwd');
     expect(await inspectGitHooks(wt, git)).toEqual([]);
     // What `npm install` does through the prepare script: husky sets the relative path again.
     must(sb.git(repo, 'config', 'core.hooksPath', '.husky/_'));

@@ -17,7 +17,7 @@ beforeAll(() => {
 });
 afterAll(() => sandbox.cleanup());
 
-const runner = () => createRealGitRunner(sandbox.env, sandbox.home);
+const runner = () => createRealGitRunner(sandbox.env, sandbox.home, 'as-called');
 
 async function viaGit(cwd: string) {
   const git = runner();

@@ -4,7 +4,7 @@ import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
 import { resolveRealGitFor } from '../../shim/resolve-git.js';
-import { createGitRunner } from '../../util/git-runner.js';
+import { ownGitRunner } from '../../util/git-runner.js';
 import {
   createSnapshot,
   listSnapshotFiles,
@@ -36,12 +36,11 @@ tree. Break-glass takes one automatically before an approved command runs.
 Exit codes: 0 done, 2 usage error (unknown snapshot, not inside a repository), 1 internal error.`;
 
 async function open(context: CliContext) {
-  const git = createGitRunner(resolveRealGitFor(context.env, homedir()), {
-    ...context.env,
-    GIT_DIR: undefined,
-    GIT_WORK_TREE: undefined,
-    GIT_INDEX_FILE: undefined,
-  });
+  const git = ownGitRunner(
+    resolveRealGitFor(context.env, homedir()),
+    context.env,
+    'repository-at-cwd',
+  );
   const repo = await discoverRepo(context.cwd, git);
   if (!repo?.topLevel) {
     throw new GitfenceError('NOT_A_REPOSITORY', 'not inside a git working tree', {

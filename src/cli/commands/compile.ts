@@ -89,7 +89,10 @@ export const command: Command = {
     if (flags.global) {
       outDir = homePaths(gitfenceHome).compiledDir;
     } else {
-      const repo = await discoverRepo(cwd, createRealGitRunner(context.env, osHome));
+      const repo = await discoverRepo(
+        cwd,
+        createRealGitRunner(context.env, osHome, 'repository-at-cwd'),
+      );
       if (!repo) {
         throw new GitfenceError('NOT_A_REPOSITORY', 'not inside a git repository', {
           where: cwd,

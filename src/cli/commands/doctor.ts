@@ -45,7 +45,7 @@ export const command: Command = {
     );
     const cwd = resolve(context.cwd, values.cwd ?? '.');
     const home = context.env.HOME || homedir();
-    const git = createRealGitRunner(context.env, home);
+    const git = createRealGitRunner(context.env, home, 'repository-at-cwd');
     const doctorContext = {
       cwd,
       env: context.env,

@@ -43,7 +43,7 @@ export async function renderExport(
   const source = await gatherExportSource({
     cwd: options.cwd,
     env: options.env,
-    git: createRealGitRunner(options.env, home),
+    git: createRealGitRunner(options.env, home, 'repository-at-cwd'),
     home,
   });
   const entries = computeForbiddenPrefixes(policyDecider(source.policy, evaluate, source.root));

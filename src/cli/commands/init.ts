@@ -120,7 +120,7 @@ export const command: Command = {
         : (await import('../../agents/install.js')).parseAgentList(flags.agents);
     const cwd = resolve(context.cwd, flags.cwd ?? '.');
     const home = context.env.HOME || homedir();
-    const git = createRealGitRunner(context.env, home);
+    const git = createRealGitRunner(context.env, home, 'repository-at-cwd');
     const repo = await discoverRepo(cwd, git);
     if (!repo || !repo.topLevel) {
       throw new GitfenceError('NOT_A_REPOSITORY', 'gitfence init needs a git worktree', {

@@ -129,7 +129,10 @@ async function openStore(
   context: CliContext,
 ): Promise<{ store: LeaseBackend; settings: ScopeSettings }> {
   const home = context.env.HOME || homedir();
-  const repo = await discoverRepo(context.cwd, createRealGitRunner(context.env, home));
+  const repo = await discoverRepo(
+    context.cwd,
+    createRealGitRunner(context.env, home, 'repository-at-cwd'),
+  );
   if (!repo) {
     throw new GitfenceError('NOT_A_REPOSITORY', 'not inside a git repository', {
       where: context.cwd,

@@ -6,7 +6,7 @@ import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
 import { resolveRealGitFor } from '../../shim/resolve-git.js';
-import { createGitRunner } from '../../util/git-runner.js';
+import { ownGitRunner } from '../../util/git-runner.js';
 import { parseDuration } from '../../util/units.js';
 import { parseFlags } from '../args.js';
 import type { Command } from '../context.js';
@@ -57,7 +57,11 @@ export const command: Command = {
       values.since === undefined
         ? undefined
         : context.now() - parseDuration(values.since, '--since');
-    const git = createGitRunner(resolveRealGitFor(context.env, homedir()), context.env);
+    const git = ownGitRunner(
+      resolveRealGitFor(context.env, homedir()),
+      context.env,
+      'repository-at-cwd',
+    );
     const repo = await discoverRepo(context.cwd, git);
     if (!repo) {
       throw new GitfenceError('NOT_A_REPOSITORY', 'not inside a git repository', {

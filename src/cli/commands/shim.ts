@@ -10,7 +10,7 @@ import { cliEntry, findPackageRoot, nodeBinary } from '../../shim/paths.js';
 import { fastStartFlagsFor } from '../../util/node-flags.js';
 import { resolveRealGit } from '../../shim/resolve-git.js';
 import { gatherShimStatus, renderShimStatus } from '../../shim/status.js';
-import { createGitRunner } from '../../util/git-runner.js';
+import { ownGitRunner } from '../../util/git-runner.js';
 import { parseFlags, type UsageDetails } from '../args.js';
 import type { CliContext, Command, CommandResult } from '../context.js';
 
@@ -50,7 +50,7 @@ function shimDirFor(context: CliContext, dir: string | undefined): string {
 }
 
 async function agentMarkers(context: CliContext, gitPath: string): Promise<string[]> {
-  const git = createGitRunner(gitPath, context.env);
+  const git = ownGitRunner(gitPath, context.env, 'repository-at-cwd');
   const repo = await discoverRepo(context.cwd, git).catch(() => null);
   const loaded = await loadPolicyOrDecision({
     stateDir: repo?.stateDir ?? null,
@@ -75,7 +75,7 @@ async function runInstall(context: CliContext, args: string[]): Promise<CommandR
   );
   const shimDir = shimDirFor(context, values.dir);
   const realGit = resolveRealGit({ env: context.env, shimDir });
-  const git = createGitRunner(realGit, context.env);
+  const git = ownGitRunner(realGit, context.env, 'repository-at-cwd');
   const home = context.env.HOME || homedir();
   const node = nodeBinary();
   const manifest = await installShim({

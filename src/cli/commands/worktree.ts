@@ -9,7 +9,7 @@ import { discoverRepo, type RepoInfo } from '../../repo/discover.js';
 import { renderCheck } from '../../render/check.js';
 import { renderDenialLine } from '../../render/denial.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
-import { scrubGitEnv, type GitRunner } from '../../util/git-runner.js';
+import type { GitRunner } from '../../util/git-runner.js';
 import { parseSize } from '../../util/units.js';
 import { ensureWriteLockState } from '../../writelock/service.js';
 import { addWorktree } from '../../worktree/add.js';
@@ -52,7 +52,7 @@ revision), 1 git failed. See docs/worktrees.md.`;
 const WHERE = { where: 'gitfence worktree', expected: 'see `gitfence worktree --help`' };
 
 async function open(context: CliContext): Promise<{ git: GitRunner; repo: RepoInfo }> {
-  const git = createRealGitRunner(scrubGitEnv(context.env), context.env.HOME || homedir());
+  const git = createRealGitRunner(context.env, context.env.HOME || homedir(), 'repository-at-cwd');
   const repo = await discoverRepo(context.cwd, git);
   if (!repo) {
     throw new GitfenceError('NOT_A_REPOSITORY', 'gitfence worktree must run inside a repository', {
