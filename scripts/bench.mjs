@@ -2,7 +2,9 @@
 // Side-by-side benchmarks (SPEC §6): each case runs its subject and its baseline interleaved in one
 // loop, so both see the same machine load; medians and their ratio are compared with the case's target.
 // Cases live in scripts/bench/<area>.mjs and export
-//   cases: [{ name, target, setup?, teardown?, subject, baseline }]
+//   cases: [{ name, target, minRounds?, setup?, teardown?, subject, baseline }]
+// target null marks a reference row (shown, never missed); minRounds raises --rounds for cases of a
+// few ms, whose medians need more samples to settle.
 // where subject is [cmd, args, opts?] and baseline is one such command or an array of them (summed).
 // Either may also be a function of what setup returned. Usage:
 //   node scripts/bench.mjs [--rounds 40] [--warmup 5] [--filter TEXT] [--strict]
@@ -78,7 +80,8 @@ for (const c of await loadCases()) {
     }
     const s = [];
     const b = [];
-    for (let i = 0; i < rounds; i++) {
+    const caseRounds = Math.max(rounds, c.minRounds ?? 0);
+    for (let i = 0; i < caseRounds; i++) {
       // alternate which goes first so neither always runs on a warmer machine
       if (i % 2 === 0) {
         s.push(timeAll(subject, `${id} subject`));
@@ -97,8 +100,8 @@ for (const c of await loadCases()) {
       subjectMs,
       baselineMs,
       ratio,
-      pass: ratio <= c.target,
-      rounds,
+      pass: c.target === null || ratio <= c.target,
+      rounds: caseRounds,
     });
   } catch (error) {
     results.push({
@@ -121,14 +124,20 @@ const rows = [
     fmt(r.subjectMs),
     fmt(r.baselineMs),
     r.ratio === undefined ? '-' : `${r.ratio.toFixed(3)}x`,
-    `<= ${r.target}x`,
-    r.error ? `ERROR: ${r.error.split('\n')[0]}` : r.pass ? 'ok' : 'MISSED',
+    r.target === null ? 'reference' : `<= ${r.target}x`,
+    r.error
+      ? `ERROR: ${r.error.split('\n')[0]}`
+      : r.target === null
+        ? '-'
+        : r.pass
+          ? 'ok'
+          : 'MISSED',
   ]),
 ];
 const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
 console.log(
-  `(medians of ${rounds} interleaved rounds after ${warmup} warm-up rounds; node ${process.version})`,
+  `(medians of ${rounds} interleaved rounds, or a case's minRounds, after ${warmup} warm-up rounds; node ${process.version})`,
 );
 
 mkdirSync(join(root, '.bench'), { recursive: true });

@@ -69,6 +69,14 @@ async function world() {
   writeFileSync(bareWrapper, `#!/bin/sh\nexec ${realpathSync('/usr/bin/git')} "$@"\n`, {
     mode: 0o755,
   });
+  // the floor of any wrapper process at all: a static C program that only execs git (when cc is here)
+  const cWrapper = join(dir, 'static-c-wrapper');
+  writeFileSync(
+    `${cWrapper}.c`,
+    `#include <unistd.h>\nint main(int c, char **v) { execv(${JSON.stringify(realpathSync('/usr/bin/git'))}, v); return 127; }\n`,
+  );
+  const compiled =
+    spawnSync('cc', ['-O2', '-static', '-o', cWrapper, `${cWrapper}.c`]).status === 0;
   const shimDir = join(gitfenceHome, 'bin');
   const env = { ...base, PATH: `${shimDir}:${process.env.PATH}`, LLM_AGENT_NAME: 'bench-agent' };
   return {
@@ -77,10 +85,14 @@ async function world() {
     subdir,
     env,
     bareWrapper,
+    cWrapper: compiled ? cWrapper : null,
     shim: join(shimDir, 'git'),
     realGit: realpathSync('/usr/bin/git'),
   };
 }
+
+/** The fast-path cases take a few ms a round: 40 rounds leave their medians ±0.1x from run to run. */
+const FAST_ROUNDS = 300;
 
 const teardown = (ctx) => ctx && rmSync(ctx.dir, { recursive: true, force: true });
 
@@ -88,6 +100,7 @@ export const cases = [
   {
     name: 'fast path: git rev-parse HEAD vs real git',
     target: 1.5,
+    minRounds: FAST_ROUNDS,
     setup: world,
     teardown,
     subject: (ctx) => [ctx.shim, ['rev-parse', 'HEAD'], { cwd: ctx.repo, env: ctx.env }],
@@ -96,6 +109,7 @@ export const cases = [
   {
     name: 'fast path: git log -1 vs real git',
     target: 1.5,
+    minRounds: FAST_ROUNDS,
     setup: world,
     teardown,
     subject: (ctx) => [ctx.shim, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
@@ -105,18 +119,34 @@ export const cases = [
     // the shim walks up for the repository only when the call is not made from its top directory
     name: 'fast path from a subdirectory: git log -1 vs real git',
     target: 1.5,
+    minRounds: FAST_ROUNDS,
     setup: world,
     teardown,
     subject: (ctx) => [ctx.shim, ['log', '-1'], { cwd: ctx.subdir, env: ctx.env }],
     baseline: (ctx) => [ctx.realGit, ['log', '-1'], { cwd: ctx.subdir, env: ctx.env }],
   },
   {
-    // informational: the floor for any sh shim on this machine (dash's start), to read the cases above by
+    // the floor for any sh shim on this machine (dash's start), to read the cases above by
     name: 'reference: bare #!/bin/sh exec-git wrapper, git log -1 vs real git',
-    target: 1.5,
+    target: null,
+    minRounds: FAST_ROUNDS,
     setup: world,
     teardown,
     subject: (ctx) => [ctx.bareWrapper, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
+    baseline: (ctx) => [ctx.realGit, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
+  },
+  {
+    // the floor for any wrapper process (one more exec); the bare sh wrapper when there is no cc
+    name: 'reference: static C exec-git wrapper, git log -1 vs real git',
+    target: null,
+    minRounds: FAST_ROUNDS,
+    setup: world,
+    teardown,
+    subject: (ctx) => [
+      ctx.cWrapper ?? ctx.bareWrapper,
+      ['log', '-1'],
+      { cwd: ctx.repo, env: ctx.env },
+    ],
     baseline: (ctx) => [ctx.realGit, ['log', '-1'], { cwd: ctx.repo, env: ctx.env }],
   },
   {
