@@ -49,6 +49,8 @@ export type CrashPoint =
 export interface FileLockOptions {
   /** How long to wait for a live holder before giving up. */
   waitMs?: number;
+  /** What the lock guards, for the busy error (default: the lease store). */
+  what?: string;
   sleep?: (ms: number) => Promise<void>;
   /** Called at each crash point (tests only; no environment reaches it). */
   onStep?: (point: CrashPoint) => void;
@@ -188,7 +190,7 @@ export async function acquireFileLock(
   lockPath: string,
   options: FileLockOptions = {},
 ): Promise<HeldLock> {
-  const { waitMs = 30_000, sleep = defaultSleep, onStep } = options;
+  const { waitMs = 30_000, sleep = defaultSleep, onStep, what = 'the lease store' } = options;
   const deadline = Date.now() + waitMs;
   let pause = 1;
   let lastHolder: LockRecord | null = null;
@@ -216,7 +218,7 @@ export async function acquireFileLock(
       continue;
     }
     if (Date.now() >= deadline) {
-      throw new GitfenceError('IO', 'the lease store is busy', {
+      throw new GitfenceError('IO', `${what} is busy`, {
         where: lockPath,
         expected: `the lock to be released within ${Math.round(waitMs / 1000)}s`,
         got: lastHolder

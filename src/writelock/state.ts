@@ -1,10 +1,10 @@
 /**
  * The write-lock record `<common>/gitfence/writelock.json`: what we locked, how, and the push-window
- * lease. Read-modify-write happens under an exclusive-create mutex; writes are temp → fsync → rename.
+ * lease. Read-modify-write happens under the lease store's file lock; writes are temp → fsync → rename.
  */
-import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { GitfenceError } from '../errors.js';
+import { acquireFileLock } from '../scopes/file-lock.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export type LockMode = 'immutable' | 'chmod';
@@ -143,97 +143,25 @@ export async function saveState(file: string, state: WriteLockState): Promise<vo
   await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
 }
 
-export interface MutexOptions {
-  /** How long to wait for the mutex before giving up. */
-  waitMs?: number;
-  /** A mutex file older than this is from a crashed process and is broken. */
-  staleMs?: number;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Run `body` holding `<file>.lock`, created with O_EXCL; a dead holder's mutex is broken. */
+/**
+ * Run `body` holding `<file>.lock`: the lease store's lock (scopes/file-lock), whose holder record
+ * (pid, host, start ticks, nonce) tells a dead holder from a recycled pid and whose takeover never
+ * lets two processes hold it.
+ */
 export async function withStateMutex<T>(
   file: string,
   body: () => Promise<T>,
-  options: MutexOptions = {},
+  options: { waitMs?: number } = {},
 ): Promise<T> {
-  const lockFile = `${file}.lock`;
-  const waitMs = options.waitMs ?? 10_000;
-  const staleMs = options.staleMs ?? 30_000;
-  const id = `${process.pid} ${randomBytes(6).toString('hex')}\n`;
-  const started = Date.now();
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      const handle = await open(lockFile, 'wx', 0o644);
-      await handle.writeFile(id);
-      await handle.close();
-      break;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') {
-        throw new GitfenceError('IO', `cannot take the write-lock mutex: ${String(error)}`, {
-          where: lockFile,
-          hint: 'the gitfence state dir must stay writable; check `gitfence doctor`',
-        });
-      }
-      const stale = await staleMutexContent(lockFile, staleMs);
-      if (stale !== null) {
-        await breakStaleMutex(lockFile, stale);
-        continue;
-      }
-      if (Date.now() - started > waitMs) {
-        throw new GitfenceError('INTERNAL', 'timed out waiting for the write-lock mutex', {
-          where: lockFile,
-          hint: 'another gitfence write-lock command is running; if none is, delete this file',
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(10 + attempt * 5, 100)));
-    }
-  }
+  const held = await acquireFileLock(`${file}.lock`, {
+    waitMs: options.waitMs ?? 10_000,
+    what: 'the write-lock record',
+  });
   try {
     return await body();
   } finally {
-    // Remove only our own mutex, never one a stale-breaker let someone else take.
-    const current = await readFile(lockFile, 'utf8').catch(() => null);
-    if (current === id) await rm(lockFile, { force: true });
+    await held.release();
   }
-}
-
-/** The content of a mutex whose holder is dead (or that is very old), else null. */
-async function staleMutexContent(lockFile: string, staleMs: number): Promise<string | null> {
-  try {
-    const [info, text] = await Promise.all([stat(lockFile), readFile(lockFile, 'utf8')]);
-    const pid = Number.parseInt(text.trim(), 10);
-    if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) return text;
-    return Date.now() - info.mtimeMs > staleMs ? text : null;
-  } catch {
-    // Vanished or half-written (the holder is between create and write): not stale yet.
-    return null;
-  }
-}
-
-/**
- * Move the stale mutex aside (only one breaker's rename succeeds), and if what was moved is not the
- * mutex judged stale (a live one taken meanwhile), put it back with link(), which never overwrites.
- */
-async function breakStaleMutex(lockFile: string, judged: string): Promise<void> {
-  const aside = `${lockFile}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
-  try {
-    await rename(lockFile, aside);
-  } catch {
-    return; // someone else broke it first
-  }
-  const moved = await readFile(aside, 'utf8').catch(() => judged);
-  if (moved !== judged) await link(aside, lockFile).catch(() => undefined);
-  await rm(aside, { force: true });
 }
 
 /** Is the lease still running at `now`? */

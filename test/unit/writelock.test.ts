@@ -41,6 +41,7 @@ import {
   type WriteLockDeps,
 } from '../../src/writelock/service.js';
 import { compileWriteLockSettings } from '../../src/writelock/settings.js';
+import { currentProcess } from '../../src/scopes/process-identity.js';
 import { initialState, parseState, withStateMutex } from '../../src/writelock/state.js';
 import { gatherLockTargets, parseGitFile } from '../../src/writelock/targets.js';
 
@@ -380,14 +381,20 @@ describe('the record mutex', () => {
     await Promise.all(Array.from({ length: 20 }, bump));
     expect(readFileSync(file, 'utf8')).toBe('20');
 
+    // the lease store's holder record: same host, a pid that has exited
+    const holder = (pid: number, nonce: string) =>
+      JSON.stringify({ ...currentProcess(), pid, startTicks: null, nonce, at: Date.now() });
     const dead = spawnSync('true').pid!;
-    writeFileSync(`${file}.lock`, `${dead} deadbeef\n`);
+    writeFileSync(`${file}.lock`, holder(dead, 'deadbeef'));
     await bump();
     expect(readFileSync(file, 'utf8')).toBe('21');
     expect(existsSync(`${file}.lock`)).toBe(false);
 
-    writeFileSync(`${file}.lock`, `${process.pid} alive\n`);
-    await expect(withStateMutex(file, async () => 1, { waitMs: 50 })).rejects.toThrow(/timed out/);
-    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(`${process.pid} alive\n`);
+    const alive = JSON.stringify({ ...currentProcess(), nonce: 'alive', at: Date.now() });
+    writeFileSync(`${file}.lock`, alive);
+    await expect(withStateMutex(file, async () => 1, { waitMs: 50 })).rejects.toThrow(
+      /the write-lock record is busy/,
+    );
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe(alive);
   });
 });
