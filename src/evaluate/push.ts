@@ -4,6 +4,7 @@
  */
 import { parseSize } from '../util/units.js';
 import { combineDecisions, evaluateChecks, summarize, type CheckOutcome } from './checks.js';
+import { matchesGlob } from '../scopes/match.js';
 import { builtinSource } from './decision.js';
 import type {
   CompiledPolicy,
@@ -17,16 +18,12 @@ import type {
 
 export type { CheckOutcome };
 
-/** How path globs are matched; the edge passes the lock-scope matcher (micromatch) when agents push. */
-export interface PushEvaluationOptions {
-  matchGlob?: (path: string, glob: string) => boolean;
-}
-
 const globCache = new Map<string, RegExp>();
 
 /**
- * Branch and fallback path globs without loading micromatch on every push: `**` any run of
- * characters, `*` and `?` within one `/` segment, everything else literal.
+ * Branch globs (`push.protectedBranches`) without a glob library: `**` any run of characters, `*`
+ * and `?` within one `/` segment, everything else literal. Paths are lock-scope globs instead,
+ * matched as git reads them (scopes/match.ts).
  */
 export function simpleGlobMatch(text: string, glob: string): boolean {
   let regex = globCache.get(glob);
@@ -254,12 +251,7 @@ function sizeFindings(policy: CompiledPolicy, request: PushRequest, found: Findi
   );
 }
 
-function scopeFindings(
-  policy: CompiledPolicy,
-  request: PushRequest,
-  found: Findings,
-  matchesGlob: (path: string, glob: string) => boolean,
-) {
+function scopeFindings(policy: CompiledPolicy, request: PushRequest, found: Findings) {
   const mode = policy.settings.push.outOfScope;
   if (request.agent === null || mode === 'off') return;
   const agent = request.agent;
@@ -286,16 +278,12 @@ function scopeFindings(
   );
 }
 
-export function evaluatePush(
-  policy: CompiledPolicy,
-  request: PushEvaluationRequest,
-  options: PushEvaluationOptions = {},
-): Decision {
+export function evaluatePush(policy: CompiledPolicy, request: PushEvaluationRequest): Decision {
   const found = new Findings();
   refUpdateFindings(policy, request.updates, found);
   lineFindings(policy, request, found);
   sizeFindings(policy, request, found);
-  scopeFindings(policy, request, found, options.matchGlob ?? simpleGlobMatch);
+  scopeFindings(policy, request, found);
   const denied = found.matches.some((m) => m.outcome === 'deny');
   return combineDecisions(
     {

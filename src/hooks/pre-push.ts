@@ -97,8 +97,6 @@ export async function run(context: CliContext): Promise<CommandResult> {
   const agent = agentFrom(undefined, context.env);
   const scoped = agent !== null && policy.settings.push.outOfScope !== 'off';
   const leases = scoped ? await readActiveLeases(repo.stateDir, context.now()) : undefined;
-  // The lock-scope glob semantics (micromatch), loaded only when an agent's paths are checked.
-  const matchGlob = scoped ? (await import('../scopes/overlap.js')).matchesGlob : undefined;
   const files = filesWithSizes(change);
   const checks = await runCustomChecks(
     policy,
@@ -117,20 +115,16 @@ export async function run(context: CliContext): Promise<CommandResult> {
     },
     () => loadCheckModule(statePaths(repo.stateDir).compiledModule),
   );
-  const decision = evaluatePush(
-    policy,
-    {
-      kind: 'push',
-      agent,
-      remote,
-      updates,
-      files,
-      addedLines: change.addedLines,
-      facts: leases ? { leases, repoRoot: cwd } : { repoRoot: cwd },
-      checks,
-    },
-    matchGlob ? { matchGlob } : {},
-  );
+  const decision = evaluatePush(policy, {
+    kind: 'push',
+    agent,
+    remote,
+    updates,
+    files,
+    addedLines: change.addedLines,
+    facts: leases ? { leases, repoRoot: cwd } : { repoRoot: cwd },
+    checks,
+  });
   const summary: HookSummaryInput = {
     stage: 'push',
     decision,

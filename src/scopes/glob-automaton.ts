@@ -1,14 +1,15 @@
 /**
- * Globs as micromatch reads them (default options), compiled to per-segment automata for the overlap
- * decision. Every construct is compiled to a language that is a SUPERSET of what micromatch matches:
- * an over-approximation can only turn "disjoint" into "overlap", never the reverse, so the decision
- * stays sound. Constructs we do not model exactly (`!(…)`, escapes, POSIX classes, `[!…]`, …) widen
- * the segment to "any segment"; constructs that could span `/` make the whole pattern opaque.
+ * Globs as git reads them in a `:(top,glob)` pathspec (the lock-scope matcher, src/scopes/match.ts),
+ * compiled to per-segment automata for the overlap decision. Every construct is compiled to a
+ * language that is a SUPERSET of what git matches: an over-approximation can only turn "disjoint"
+ * into "overlap", never the reverse, so the decision stays sound. What is not modelled exactly
+ * (escapes, POSIX classes, unterminated classes, `**` glued to a literal after the glob's literal
+ * start) makes the whole pattern opaque. Automata run over UTF-8 bytes, as git compares them.
  */
-import micromatch from 'micromatch';
+import { utf8Bytes } from './match.js';
 
-/** Code points a path character can take; `/` is never part of a segment. */
-const MAX_CHAR = 0x10ffff;
+/** Byte values a path character can take; `/` is never part of a segment. */
+const MAX_CHAR = 0xff;
 const SLASH = 0x2f;
 const DOT = 0x2e;
 
@@ -39,24 +40,17 @@ export interface SegmentNfa {
   eps: number[][];
   start: number;
   accept: number;
-  /** micromatch's `(?!\.)`: a segment starting with `*` or `?` never matches a leading dot. */
-  noLeadingDot: boolean;
 }
 
 export type SegmentPattern = { kind: 'globstar' } | { kind: 'segment'; nfa: SegmentNfa };
 
 export interface CompiledGlob {
   source: string;
-  /** One entry per brace alternative; null when the pattern is opaque (decided as "may overlap"). */
+  /** One entry per reading (wildcard, literal); null when the pattern is opaque ("may overlap"). */
   alternatives: SegmentPattern[][] | null;
   /** Leading segments that are plain literals in every reading, for a cheap disjointness test. */
   literalPrefix: string[];
 }
-
-// Characters micromatch treats as themselves (checked by the property test); anything else widens.
-const LITERAL = /[A-Za-z0-9_.,=~#%&' $^+@-]/;
-const PLAIN_SEGMENT = /^[A-Za-z0-9_,=~#%&' $^+@-][A-Za-z0-9_.,=~#%&' $^+@-]*$/;
-const MAX_ALTERNATIVES = 64;
 
 class NfaBuilder {
   edges: Edge[][] = [];
@@ -76,208 +70,155 @@ class NfaBuilder {
 
 type Fragment = { start: number; end: number };
 
-/** Parse one segment into the builder; returns null when it needs widening to "any segment". */
+/** Parse one segment (as bytes) into the builder; null when it is not modelled exactly. */
 function parseSegment(b: NfaBuilder, text: string): Fragment | null {
   let pos = 0;
 
-  const parseSequence = (stopAt: string): Fragment | null => {
-    const start = b.state();
-    let end = start;
-    while (pos < text.length && !stopAt.includes(text[pos]!)) {
-      const piece = parseAtom();
-      if (!piece) return null;
-      b.epsilon(end, piece.start);
-      end = piece.end;
-    }
-    return { start, end };
-  };
-
-  const parseAlternatives = (): Fragment[] | null => {
-    const alternatives: Fragment[] = [];
-    for (;;) {
-      const alternative = parseSequence('|)');
-      if (!alternative) return null;
-      alternatives.push(alternative);
-      if (text[pos] === '|') {
-        pos++;
-        continue;
-      }
-      if (text[pos] === ')') {
-        pos++;
-        return alternatives;
-      }
-      return null; // unbalanced
-    }
-  };
-
   const parseClass = (): CharSet | null => {
-    // `[` already consumed
+    // `[` already consumed; git's `[!…]` and `[^…]` negate, and a `]` first is a member
     let negated = false;
-    if (text[pos] === '^') {
+    if (text[pos] === '!' || text[pos] === '^') {
       negated = true;
       pos++;
     }
-    if (text[pos] === ']' || text[pos] === '!' || text[pos] === undefined) return null;
     const ranges: Array<[number, number]> = [];
-    while (pos < text.length && text[pos] !== ']') {
+    let first = true;
+    while (pos < text.length && (first || text[pos] !== ']')) {
+      first = false;
       const ch = text[pos]!;
-      if (ch === '[' || ch === '\\') return null;
-      const lo = ch.codePointAt(0)!;
+      if (ch === '\\' || (ch === '[' && text[pos + 1] === ':')) return null;
+      const lo = ch.charCodeAt(0);
       if (text[pos + 1] === '-' && text[pos + 2] !== undefined && text[pos + 2] !== ']') {
-        const hi = text[pos + 2]!.codePointAt(0)!;
-        if (hi < lo || text[pos + 2] === '\\' || text[pos + 2] === '[') return null;
-        ranges.push([lo, hi]);
+        if (text[pos + 2] === '\\') return null;
+        ranges.push([lo, text.charCodeAt(pos + 2)]);
         pos += 3;
       } else {
         ranges.push([lo, lo]);
         pos++;
       }
     }
-    if (text[pos] !== ']') return null;
+    if (text[pos] !== ']') return null; // unterminated: git's wildmatch then matches nothing
     pos++;
     return { negated, ranges };
   };
 
-  const parseAtom = (): Fragment | null => {
+  const start = b.state();
+  let end = start;
+  while (pos < text.length) {
     const ch = text[pos]!;
-    const next = text[pos + 1];
-    if ((ch === '@' || ch === '?' || ch === '*' || ch === '+') && next === '(') {
-      pos += 2;
-      const alternatives = parseAlternatives();
-      // picomatch reads a quantifier right after `)` as a regex quantifier: not modelled, widen.
-      if (!alternatives || '?*+'.includes(text[pos] ?? '_')) return null;
-      const inner = { start: b.state(), end: b.state() };
-      for (const alternative of alternatives) {
-        b.epsilon(inner.start, alternative.start);
-        b.epsilon(alternative.end, inner.end);
-      }
-      const outer = { start: b.state(), end: b.state() };
-      b.epsilon(outer.start, inner.start);
-      b.epsilon(inner.end, outer.end);
-      if (ch === '?' || ch === '*') b.epsilon(outer.start, outer.end);
-      if (ch === '*' || ch === '+') b.epsilon(inner.end, inner.start);
-      return outer;
-    }
+    if (ch === '\\') return null;
+    let label: CharSet;
     if (ch === '*') {
-      while (text[pos] === '*' && text[pos + 1] !== '(') pos++;
+      // any run of stars inside a segment is one `*` (a globstar is a whole segment)
+      while (text[pos] === '*') pos++;
       const s = b.state();
+      b.epsilon(end, s);
       b.edge(s, s, ANY_CHAR);
-      return { start: s, end: s };
+      end = s;
+      continue;
     }
-    if (ch === '?') {
-      pos++;
-      const s = b.state();
-      const e = b.state();
-      b.edge(s, e, ANY_CHAR);
-      return { start: s, end: e };
-    }
-    if (ch === '[') {
-      pos++;
+    pos++;
+    if (ch === '?') label = ANY_CHAR;
+    else if (ch === '[') {
       const set = parseClass();
       if (!set) return null;
-      const s = b.state();
-      const e = b.state();
-      b.edge(s, e, set);
-      return { start: s, end: e };
-    }
-    if (LITERAL.test(ch)) {
-      pos++;
-      const s = b.state();
-      const e = b.state();
-      b.edge(s, e, single(ch.codePointAt(0)!));
-      return { start: s, end: e };
-    }
-    return null;
-  };
-
-  const whole = parseSequence('');
-  return whole && pos === text.length ? whole : null;
+      label = set;
+    } else label = single(ch.charCodeAt(0));
+    const e = b.state();
+    b.edge(end, e, label);
+    end = e;
+  }
+  return { start, end };
 }
 
-/** The automaton for "any non-empty segment": the widening for constructs we do not model. */
-function anySegment(noLeadingDot: boolean): SegmentNfa {
+/** The automaton for "any non-empty segment": what a globstar steps over, dots included. */
+function anySegment(): SegmentNfa {
   const b = new NfaBuilder();
   const s = b.state();
   const e = b.state();
   b.edge(s, e, ANY_CHAR);
   b.edge(e, e, ANY_CHAR);
-  return { edges: b.edges, eps: b.eps, start: s, accept: e, noLeadingDot };
+  return { edges: b.edges, eps: b.eps, start: s, accept: e };
 }
 
-/** micromatch's `*` as one segment of a globstar: any non-empty segment without a leading dot. */
-export const GLOBSTAR_SEGMENT: SegmentNfa = anySegment(true);
+/** One segment of a globstar: any non-empty segment (git's `**` includes dot-directories). */
+export const GLOBSTAR_SEGMENT: SegmentNfa = anySegment();
 
-/**
- * @param dotGuard whether micromatch's leading-dot guard can apply: it cannot after a brace group,
- *   which picomatch compiles to an alternation in front of the `*` (`{,a}*` matches `.a`).
- * @returns null when the segment may match the empty string (picomatch then collapses slashes around
- *   it in ways we do not model).
- */
-export function compileSegment(text: string, dotGuard = true): SegmentNfa | null {
-  const noLeadingDot =
-    dotGuard &&
-    ((text.startsWith('*') && !text.startsWith('*(')) ||
-      (text.startsWith('?') && !text.startsWith('?(')));
+/** One segment's automaton (the segment as bytes), or null when it is not modelled exactly. */
+export function compileSegment(text: string): SegmentNfa | null {
   const b = new NfaBuilder();
   const fragment = parseSegment(b, text);
-  // Unmodelled constructs (`!(…)` can match nothing) give up on the whole pattern.
   if (!fragment) return null;
-  const nfa = {
-    edges: b.edges,
-    eps: b.eps,
-    start: fragment.start,
-    accept: fragment.end,
-    noLeadingDot,
-  };
-  // A segment of stars alone is guarded non-empty by picomatch (`(?=.)`); any other empty match is not.
-  const onlyStars = /^\*+$/.test(text);
-  return !onlyStars && closure(nfa, [nfa.start]).includes(nfa.accept) ? null : nfa;
+  return { edges: b.edges, eps: b.eps, start: fragment.start, accept: fragment.end };
 }
 
-// Brace bodies we expand exactly: literal alternatives and ranges, no nesting, no glob characters.
-const SIMPLE_BRACES = /^(?:[^{}]|\{[A-Za-z0-9_.,=~#%&' $^+@-]*\})*$/;
-
-/** Split on `/` outside brackets and parentheses; null when a `/` sits inside one (may span segments). */
-function splitSegments(pattern: string): string[] | null {
-  const segments: string[] = [];
-  let depth = 0;
-  let bracket = false;
-  let current = '';
-  for (const ch of pattern) {
-    if (ch === '\\') return null;
-    if (bracket) {
-      if (ch === '/') return null;
-      if (ch === ']') bracket = false;
-    } else if (ch === '[') bracket = true;
-    else if (ch === '(') depth++;
-    else if (ch === ')') depth = Math.max(0, depth - 1);
-    else if (ch === '/') {
-      if (depth > 0) return null;
-      segments.push(current);
-      current = '';
-      continue;
-    }
-    current += ch;
+/** A segment read literally: the glob's own text names a file or directory too. */
+function literalSegment(text: string): SegmentNfa {
+  const b = new NfaBuilder();
+  const start = b.state();
+  let end = start;
+  for (let i = 0; i < text.length; i++) {
+    const e = b.state();
+    b.edge(end, e, single(text.charCodeAt(i)));
+    end = e;
   }
-  segments.push(current);
-  return segments;
+  return { edges: b.edges, eps: b.eps, start, accept: end };
 }
 
-/** Strip what micromatch strips (`./`) and refuse what it would read differently. */
-export function normalizePattern(pattern: string): string {
-  let p = pattern;
-  while (p.startsWith('./')) p = p.slice(2);
-  return p;
-}
+const SPECIAL = /[*?[\\]/;
+const isGlobstar = (segment: string) => /^\*\*+$/.test(segment);
 
+/** Leading segments (all but the last) without a glob-special character: literal in every reading. */
 export function literalPrefixOf(source: string): string[] {
-  const parts = normalizePattern(source).split('/');
+  const parts = source.split('/');
   const prefix: string[] = [];
   for (const part of parts.slice(0, -1)) {
-    if (!PLAIN_SEGMENT.test(part)) break;
+    if (part === '' || SPECIAL.test(part)) break;
     prefix.push(part);
   }
   return prefix;
+}
+
+/**
+ * git's wildmatch treats `**` right at the start of the wildcard part as a globstar even when a
+ * literal precedes it (`ab**\/c` matches `abc`): that spans segments, so it is not modelled.
+ */
+function gluedGlobstar(pattern: string): boolean {
+  const at = pattern.search(SPECIAL);
+  return at > 0 && pattern.startsWith('**', at) && pattern[at - 1] !== '/';
+}
+
+/**
+ * How git reads a glob, as segment sequences. A glob without wildcards is a file or a directory:
+ * its segments, then a globstar. A glob with wildcards is read by them; git also reads its text
+ * literally (`src/*.ts` covers a directory literally named `*.ts`), which is left out: otherwise any
+ * two wildcard globs would share such names (`**\/*.ts` and `**\/*.md` both cover `*.ts/x.md`).
+ */
+function readings(pattern: string): SegmentPattern[][] | null {
+  const trailingSlash = pattern.endsWith('/');
+  const segments = (trailingSlash ? pattern.slice(0, -1) : pattern).split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..')) return null;
+  // with a wildcard and a trailing `/`, git's wildcard reading matches no path: only the text is left
+  if (!SPECIAL.test(pattern) || trailingSlash) {
+    return [
+      [
+        ...segments.map((s): SegmentPattern => ({ kind: 'segment', nfa: literalSegment(s) })),
+        { kind: 'globstar' },
+      ],
+    ];
+  }
+  if (pattern.includes('\\') || gluedGlobstar(pattern)) return null;
+  const wild: SegmentPattern[] = [];
+  for (const segment of segments) {
+    if (isGlobstar(segment)) {
+      wild.push({ kind: 'globstar' });
+      continue;
+    }
+    const nfa = compileSegment(segment);
+    if (!nfa) return null;
+    wild.push({ kind: 'segment', nfa });
+  }
+  return [wild];
 }
 
 const cache = new Map<string, CompiledGlob>();
@@ -285,45 +226,12 @@ const cache = new Map<string, CompiledGlob>();
 export function compileGlob(source: string): CompiledGlob {
   const hit = cache.get(source);
   if (hit) return hit;
-  const pattern = normalizePattern(source);
-  const literalPrefix = literalPrefixOf(pattern);
-  let alternatives: SegmentPattern[][] | null = [];
-  let expanded: string[] = [];
-  const hasBraces = pattern.includes('{') || pattern.includes('}');
-  if (pattern.startsWith('!') || pattern.includes('\\')) alternatives = null;
-  else if (hasBraces && !SIMPLE_BRACES.test(pattern)) alternatives = null;
-  else {
-    try {
-      expanded = micromatch.braces(pattern, { expand: true });
-    } catch {
-      alternatives = null;
-    }
-    if (expanded.length === 0 || expanded.length > MAX_ALTERNATIVES) alternatives = null;
-  }
-  for (const alternative of expanded) {
-    if (!alternatives) break;
-    const segments = splitSegments(normalizePattern(alternative));
-    if (!segments || segments.some((s) => s === '' || s === '.' || s === '..')) {
-      alternatives = null;
-      break;
-    }
-    const compiled: SegmentPattern[] = [];
-    for (const segment of segments) {
-      if (segment === '**') {
-        compiled.push({ kind: 'globstar' });
-        continue;
-      }
-      const nfa = compileSegment(segment, !hasBraces);
-      if (!nfa) break;
-      compiled.push({ kind: 'segment', nfa });
-    }
-    if (compiled.length !== segments.length) {
-      alternatives = null;
-      break;
-    }
-    alternatives.push(compiled);
-  }
-  const compiled: CompiledGlob = { source, alternatives, literalPrefix };
+  const pattern = utf8Bytes(source);
+  const compiled: CompiledGlob = {
+    source,
+    alternatives: pattern === '' ? null : readings(pattern),
+    literalPrefix: literalPrefixOf(pattern),
+  };
   if (cache.size > 10_000) cache.clear();
   cache.set(source, compiled);
   return compiled;
@@ -337,13 +245,12 @@ function candidates(a: CharSet, b: CharSet): number[] {
 }
 
 /**
- * A character in both sets (and not `/`, and not `.` when forbidden), or null. Complete: the
+ * A character in both sets (and not `/`), or null. Complete: the
  * intersection is a union of intervals, and each interval starts at 1, at some range's `lo`, or just
  * after some range's `hi` or after an excluded point, all of which are candidates.
  */
-export function witnessChar(a: CharSet, b: CharSet, forbidDot: boolean): number | null {
+export function witnessChar(a: CharSet, b: CharSet): number | null {
   for (const code of candidates(a, b)) {
-    if (forbidDot && code === DOT) continue;
     if (charSetHas(a, code) && charSetHas(b, code)) return code;
   }
   return null;
@@ -369,7 +276,6 @@ function closure(nfa: SegmentNfa, states: number[]): number[] {
  * the product automaton, so the witness is a shortest one.
  */
 export function intersectSegments(a: SegmentNfa, b: SegmentNfa): string | null {
-  const forbidLeadingDot = a.noLeadingDot || b.noLeadingDot;
   type Node = { sa: number; sb: number; started: boolean; prev: Node | null; ch: number };
   const key = (sa: number, sb: number, started: boolean) => `${sa},${sb},${started ? 1 : 0}`;
   const seen = new Set<string>();
@@ -391,7 +297,7 @@ export function intersectSegments(a: SegmentNfa, b: SegmentNfa): string | null {
     }
     for (const ea of a.edges[node.sa]!) {
       for (const eb of b.edges[node.sb]!) {
-        const ch = witnessChar(ea.label, eb.label, forbidLeadingDot && !node.started);
+        const ch = witnessChar(ea.label, eb.label);
         if (ch === null) continue;
         for (const ta of closure(a, [ea.to])) {
           for (const tb of closure(b, [eb.to])) {

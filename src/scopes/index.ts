@@ -13,4 +13,4 @@ export type {
 } from './types.js';
 export { createFileLeaseStore, leaseFiles, loadLeaseState } from './file-store.js';
 export { readActiveLeases } from './facts.js';
-export { findOverlap, matchesGlob, MATCH_OPTIONS, type OverlapResult } from './overlap.js';
+export { findOverlap, matchesGlob, type OverlapResult } from './overlap.js';

@@ -1,11 +1,12 @@
 /**
- * Sound overlap between two globs: "disjoint" only when no path can match both as micromatch reads
- * them. Method: brace-expand, split into segments, then search the product of the two segment
- * sequences (a globstar consumes zero or more non-dot segments) where each step needs a non-empty
- * segment accepted by both segment automata. Anything not modelled exactly is widened, so doubt
- * always lands on "overlap". The example path is checked against micromatch before it is shown.
+ * Sound overlap between two globs: "disjoint" only when no path can match both as git reads them
+ * (the lock-scope matcher, match.ts). Method: each glob's readings (its wildcards, and its text as
+ * a file or directory) split into segments, then a search of the product of the two segment
+ * sequences (a globstar consumes zero or more segments) where each step needs a non-empty segment
+ * accepted by both segment automata. Anything not modelled exactly makes the glob opaque, so doubt
+ * always lands on "overlap". The example path is checked with the matcher before it is shown.
  */
-import { matchesGlob } from './match.js';
+import { fromUtf8Bytes, matchesGlob } from './match.js';
 import {
   compileGlob,
   GLOBSTAR_SEGMENT,
@@ -17,13 +18,13 @@ import {
 
 export interface OverlapResult {
   overlap: boolean;
-  /** A path both globs match (verified with micromatch), when one was found. */
+  /** A path both globs match (verified with the matcher), when one was found. */
   example?: string;
   /** false when the overlap is assumed because the globs could not be fully analysed. */
   exact: boolean;
 }
 
-export { MATCH_OPTIONS, matchesGlob } from './match.js';
+export { matchesGlob } from './match.js';
 
 const segmentNfa = (p: SegmentPattern): SegmentNfa =>
   p.kind === 'globstar' ? GLOBSTAR_SEGMENT : p.nfa;
@@ -53,8 +54,8 @@ function requireTrailingSegment(sequence: SegmentPattern[]): SegmentPattern[] {
 
 /**
  * A non-empty path matched by both segment sequences, or null. With `consume`, a trailing globstar
- * must take at least one segment: micromatch lets `a/**` match `a` but not `a/[b]*\/**` match `a/b`,
- * so a second, narrower search finds an example it accepts.
+ * must take at least one segment: git's `a/**` does not match `a`, so a second, narrower search
+ * finds an example it accepts.
  */
 function intersectSequences(
   a: SegmentPattern[],
@@ -125,7 +126,8 @@ export function findOverlap(patternA: string, patternB: string): OverlapResult {
       const example = intersectSequences(sa, sb);
       if (example === null) continue;
       found = true;
-      for (const candidate of [example, intersectSequences(sa, sb, true)]) {
+      for (const bytes of [example, intersectSequences(sa, sb, true)]) {
+        const candidate = bytes === null ? null : fromUtf8Bytes(bytes);
         if (
           candidate !== null &&
           matchesGlob(candidate, patternA) &&

@@ -197,13 +197,14 @@ describe('the hot save-patch entry', () => {
     return readFileSync(out, 'utf8').split('\n');
   }
 
-  it('saves without loading zod, micromatch or the full CLI, also for a wildcard scope', () => {
+  it('saves without loading zod, micromatch or the full CLI, for any scope glob', () => {
     const repo = sb.makeRepo('repo', manyFiles(8));
     editScope(repo);
     const out = join(sb.root, 'out');
     for (const loaded of [
       loadedModules(repo, ['save-patch', '--path', 'src/m/**', '--stdout']),
       loadedModules(repo, ['save-patch', '--path', 'src/*/f?.txt', '--stdout']),
+      loadedModules(repo, ['save-patch', '--path', 'src/[mn]/**', '--stdout']),
       loadedModules(
         repo,
         ['--path', 'src/m', '--out', out],
@@ -213,9 +214,6 @@ describe('the hot save-patch entry', () => {
       expect(loaded.some((file) => file.endsWith('/dist/hot/save-patch.cjs'))).toBe(true);
       expect(loaded.filter((file) => /node_modules|dist\/cli\//.test(file))).toEqual([]);
     }
-    // braces are micromatch's to expand: it loads then, and only then
-    const braces = loadedModules(repo, ['save-patch', '--path', 'src/{m,n}/**', '--stdout']);
-    expect(braces.some((file) => file.includes('node_modules/micromatch/'))).toBe(true);
   });
 
   it('both entries print the same help and the same usage errors', () => {

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
-import micromatch from 'micromatch';
 import { describe, expect, it } from 'vitest';
+import { matchesGlob } from '../../src/scopes/match.js';
 import { findOverlap } from '../../src/scopes/overlap.js';
+
+// The reference is the lock-scope matcher, itself held to real git by scope-glob-git.test.ts.
+const isMatch = (path: string, glob: string) => matchesGlob(path, glob);
 
 // A small alphabet keeps collisions likely, so both "overlap" and "disjoint" cases occur often.
 const chars = ['a', 'b', '.', 'x'];
@@ -13,8 +16,9 @@ const path = fc.array(pathSegment, { minLength: 1, maxLength: 4 }).map((s) => s.
 
 const segmentAtom = fc.oneof(
   fc.constantFrom(...chars),
-  fc.constantFrom('*', '?', '[ab]', '[^a]', '[a-b]', '[.]', '[!a]', '\\*'),
-  fc.constantFrom('@(a|b)', '?(a|.b)', '*(a)', '+(b|x)', '!(a)', '{a,b}', '{a,.x}', '{,a}'),
+  fc.constantFrom('*', '?', '[ab]', '[^a]', '[a-b]', '[.]', '[!a]', '[]a]', '\\*', '**'),
+  // not modelled exactly: POSIX classes and unterminated classes make a glob opaque
+  fc.constantFrom('[[:alpha:]]', '[a', '{a,b}', '@(a|b)'),
 );
 const patternSegment = fc.oneof(
   {
@@ -24,9 +28,8 @@ const patternSegment = fc.oneof(
   { weight: 2, arbitrary: fc.constant('**') },
 );
 const pattern = fc
-  .array(patternSegment, { minLength: 1, maxLength: 4 })
-  .map((s) => s.join('/'))
-  .filter((p) => !p.startsWith('!'));
+  .tuple(fc.array(patternSegment, { minLength: 1, maxLength: 4 }), fc.boolean())
+  .map(([s, slash]) => `${s.join('/')}${slash ? '/' : ''}`);
 
 /** A glob generalising one path segment: most of these still match the segment. */
 const generalise = (segment: string) =>
@@ -37,8 +40,7 @@ const generalise = (segment: string) =>
     `*${segment.slice(-1)}`,
     `?${segment.slice(1)}`,
     `[${segment[0]}b]${segment.slice(1)}`,
-    `@(${segment}|b)`,
-    `{${segment},q}`,
+    `[!q]${segment.slice(1)}`,
     '**',
   );
 const pathWithPatterns = path.chain((p) => {
@@ -50,7 +52,7 @@ const pathWithPatterns = path.chain((p) => {
   return fc.tuple(fc.constant(p), glob, glob);
 });
 
-describe('findOverlap against micromatch', () => {
+describe('findOverlap against the lock-scope matcher', () => {
   it('never says disjoint when a generated path matches both patterns', () => {
     fc.assert(
       fc.property(
@@ -61,15 +63,12 @@ describe('findOverlap against micromatch', () => {
           const result = findOverlap(a, b);
           if (!result.overlap) {
             for (const p of paths) {
-              expect(
-                micromatch.isMatch(p, a) && micromatch.isMatch(p, b),
-                `${a} vs ${b}: ${p} matches both`,
-              ).toBe(false);
+              expect(isMatch(p, a) && isMatch(p, b), `${a} vs ${b}: ${p} matches both`).toBe(false);
             }
           }
           if (result.example !== undefined) {
-            expect(micromatch.isMatch(result.example, a)).toBe(true);
-            expect(micromatch.isMatch(result.example, b)).toBe(true);
+            expect(isMatch(result.example, a)).toBe(true);
+            expect(isMatch(result.example, b)).toBe(true);
           }
           expect(findOverlap(b, a).overlap).toBe(result.overlap);
         },
@@ -83,7 +82,7 @@ describe('findOverlap against micromatch', () => {
     let total = 0;
     fc.assert(
       fc.property(pathWithPatterns, ([p, a, b]) => {
-        fc.pre(micromatch.isMatch(p, a) && micromatch.isMatch(p, b));
+        fc.pre(isMatch(p, a) && isMatch(p, b));
         const result = findOverlap(a, b);
         expect(result.overlap).toBe(true);
         total++;
@@ -95,10 +94,10 @@ describe('findOverlap against micromatch', () => {
     expect(exactHits).toBeGreaterThanOrEqual(Math.floor(total / 2));
   });
 
-  it('is exact on micromatch matches of a path against itself as a pattern', () => {
+  it('finds the overlap of a glob with a path it matches, taken as a glob', () => {
     fc.assert(
       fc.property(path, pattern, (p, a) => {
-        fc.pre(micromatch.isMatch(p, a));
+        fc.pre(isMatch(p, a));
         expect(findOverlap(a, p)).toMatchObject({ overlap: true });
       }),
     );

@@ -91,31 +91,42 @@ describe('parsePatch', () => {
 });
 
 describe('scopes', () => {
-  it('matches globs, dotfiles and directory names', () => {
+  it('matches globs, dotfiles and directory names as git does', () => {
     expect(pathInScopes('src/a/x.ts', ['src/a/**'])).toBe(true);
     expect(pathInScopes('src/a/.env', ['src/a/**'])).toBe(true);
     expect(pathInScopes('src/a/deep/x.ts', ['src/a'])).toBe(true);
     expect(pathInScopes('src/ab/x.ts', ['src/a'])).toBe(false);
     expect(pathInScopes('src/a/x.ts', ['src/*.ts'])).toBe(false);
-    expect(pathInScopes('src/b/x', ['src/{a,b}/**'])).toBe(true);
+    // a wildcard glob covers what it matches, not what lies under it (git's `:(glob)`)
+    expect(pathInScopes('src/a/x.ts', ['src/*'])).toBe(false);
+    expect(pathInScopes('src/b/x', ['src/{a,b}/**'])).toBe(false);
     expect(pathInScopes('docs/x', ['src/a/**'])).toBe(false);
     expect(pathInScopes('anything/at/all', ['**'])).toBe(true);
   });
 
-  it('turns globs into top-anchored glob pathspecs, braces expanded', () => {
-    expect(pathspecsFor(['src/{a,b}/**', 'docs/x'])).toEqual([
+  it('turns globs into the top-anchored glob pathspecs the shim uses', () => {
+    expect(pathspecsFor(['src/a/**', 'docs/x', 'src/a/**'])).toEqual([
       ':(top,glob)src/a/**',
-      ':(top,glob)src/a/**/**',
-      ':(top,glob)src/b/**',
-      ':(top,glob)src/b/**/**',
       ':(top,glob)docs/x',
     ]);
-    expect(pathspecsFor(['**'])).toEqual([':(top)']);
+    expect(pathspecsFor(['**'])).toEqual([':(top,glob)**']);
   });
 
   it('refuses globs that leave the repository or carry pathspec magic', () => {
     expect(problemWithGlob('src/a/**')).toBeNull();
-    for (const glob of ['', '/etc', '../x', 'a/../../b', ':(top)x', '!x']) {
+    expect(problemWithGlob('./src/a/')).toBeNull();
+    for (const glob of [
+      '',
+      '/etc',
+      '../x',
+      'a/../../b',
+      ':(top)x',
+      '!x',
+      'src/{a,b}',
+      'a//b',
+      '.',
+      'src/*/',
+    ]) {
       expect(problemWithGlob(glob)).not.toBeNull();
     }
     expect(unsafePath('src/a/x')).toBeNull();

@@ -27,8 +27,8 @@ import type { CliContext, Command, CommandResult } from '../context.js';
 
 const USAGE = `usage: gitfence lock <subcommand> [options]
 
-Lock scopes: an agent leases path globs (relative to the repository root, read as micromatch reads
-them) before editing; overlapping exclusive leases of other agents are refused.
+Lock scopes: an agent leases path globs (relative to the repository root, read as git reads them
+as :(top,glob) pathspecs) before editing; overlapping exclusive leases of other agents are refused.
 
   gitfence lock acquire <glob>… [--ttl 30m] [--reason TEXT] [--shared] [--wait DURATION]
                                 [--agent NAME] [--json]
