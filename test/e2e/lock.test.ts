@@ -181,6 +181,21 @@ describe('pre-commit scope check through git commit', () => {
     must(sb.run('git', ['reset', '-q'], { cwd: hooked }));
   });
 
+  it('accepts what the scoped status showed: a dotfile and a directory named as the scope', () => {
+    must(sb.gitfence(hooked, ['lock', 'acquire', 'cfg'], { LLM_AGENT_NAME: 'A' }));
+    sb.write(join(hooked, 'src/a/.env'), 'KEY=1\n');
+    sb.write(join(hooked, 'cfg/.local/x.json'), '{}\n');
+    const check = sb.gitfence(hooked, ['check', '--json', '--', 'status', '--porcelain', '-uall'], {
+      LLM_AGENT_NAME: 'A',
+    });
+    const argv: string[] = JSON.parse(check.stdout).rewrite.argv;
+    const shown = must(sb.git(hooked, ...argv)).stdout;
+    expect(shown).toContain('src/a/.env');
+    expect(shown).toContain('cfg/.local/x.json');
+    const r = commit('A', 'src/a/.env', 'cfg/.local/x.json');
+    expect(r.code, r.stderr).toBe(0);
+  });
+
   it('counts both sides of a rename', () => {
     must(sb.git(hooked, 'mv', 'src/b/two.ts', 'src/a/two.ts'));
     const r = sb.run('git', ['commit', '-q', '-m', 'move'], {
