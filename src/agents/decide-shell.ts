@@ -3,11 +3,11 @@
  * by the one evaluator (through the per-argv decider, `decideGit` by default). Deny wins. A string
  * that cannot be parsed and looks like git is denied; a string with no git call is allowed.
  */
-import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { BUILTIN_IDS, failClosedDecision } from '../evaluate/decision.js';
 import type { Decision } from '../evaluate/types.js';
 import { quoteWord } from '../git/normalize.js';
+import { isDirectory } from '../util/is-directory.js';
 import { extractGitCalls, type ShellAnalysis, type ShellGitCall } from './shell/extract.js';
 
 export interface DecideCallOptions {
@@ -72,14 +72,6 @@ export function expandDirectory(
       },
     );
   return unknown || expanded.includes('$') || expanded.startsWith('~') ? null : expanded;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Where a call runs and with which argv: an existing directory is used as is; a missing one becomes `-C`. */

@@ -4,10 +4,11 @@
  * format. It never fails open: malformed input, an internal error or a crash in a dependency is a
  * denial (exit 2, which both CLIs treat as "block"; exit 1 would let the command run).
  */
-import { statSync } from 'node:fs';
 import type { CliContext, CommandResult } from '../cli/context.js';
 import { formatError } from '../errors.js';
 import type { Decision } from '../evaluate/types.js';
+import { isDirectory } from '../util/is-directory.js';
+import { readAll } from '../util/read-all.js';
 import { extractGitCalls } from './shell/extract.js';
 import type { CallDecider, ShellDecision } from './decide-shell.js';
 
@@ -32,21 +33,6 @@ export interface HookAdapter {
 /** Exit code both agent CLIs read as "block this tool call". */
 export const BLOCK_EXIT = 2;
 const MAX_INPUT_BYTES = 8 * 1024 * 1024;
-
-export async function readAll(
-  stream: CliContext['stdin'],
-  limit = MAX_INPUT_BYTES,
-): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += buffer.length;
-    if (size > limit) throw new Error(`hook input larger than ${limit} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export interface HookDeps {
   /** Decides one git call; loaded lazily so commands without git never load the policy code. */
@@ -86,7 +72,7 @@ export async function runAgentHook(
         `gitfence hook ${adapter.name}: no hook input on stdin (expected the tool call as JSON); denying`,
       );
     }
-    const text = await readAll(context.stdin);
+    const text = await readAll(context.stdin, MAX_INPUT_BYTES);
     let input: unknown;
     try {
       input = JSON.parse(text);
@@ -135,14 +121,6 @@ export async function runAgentHook(
     return deny(
       `gitfence hook ${adapter.name}: internal error, denying to fail closed: ${formatError(error).replace(/\n/g, ' ')}`,
     );
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
   }
 }
 

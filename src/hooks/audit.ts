@@ -1,10 +1,9 @@
 /** Hook decisions go to the same audit log as the shim's (`via: pre-push`); a write failure only warns. */
-import { isAbsolute, join } from 'node:path';
 import { appendAuditEntry } from '../audit/append.js';
 import { renderAuditEntry } from '../audit/entry.js';
+import { auditTargetFor } from '../audit/target.js';
 import type { CompiledPolicy, Decision } from '../evaluate/types.js';
 import type { RepoInfo } from '../repo/discover.js';
-import { parseSize } from '../util/units.js';
 
 export function recordHookDecision(input: {
   policy: CompiledPolicy;
@@ -17,11 +16,10 @@ export function recordHookDecision(input: {
   now: number;
   warn: (message: string) => void;
 }): void {
-  const settings = input.policy.settings.audit;
-  const file = isAbsolute(settings.path) ? settings.path : join(input.repo.stateDir, settings.path);
+  const target = auditTargetFor(input.policy.settings.audit, { stateDir: input.repo.stateDir });
   try {
     appendAuditEntry(
-      { file, maxBytes: parseSize(settings.maxBytes), keep: settings.keep },
+      target,
       renderAuditEntry({
         now: input.now,
         agent: input.agent,
@@ -35,7 +33,7 @@ export function recordHookDecision(input: {
     );
   } catch (error) {
     input.warn(
-      `gitfence: warning: cannot write the audit log: ${(error as Error).message} (${file})\n`,
+      `gitfence: warning: cannot write the audit log: ${(error as Error).message} (${target.file})\n`,
     );
   }
 }

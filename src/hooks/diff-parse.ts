@@ -2,6 +2,7 @@
  * Parsing `git log --raw -p` (and `git diff --cached --raw -p`) output, pure: commits, touched files
  * with their new blob ids, added lines, and the unified diff. One git call feeds every check.
  */
+import { ZERO_SHA_PATTERN } from '../evaluate/push.js';
 
 export interface ParsedCommit {
   sha: string;
@@ -60,8 +61,6 @@ export function unquotePath(text: string): string {
   }
   return Buffer.from(bytes).toString('utf8');
 }
-
-const ZERO = /^0+$/;
 
 const PLUS = 43; // '+'
 const COLON = 58; // ':'
@@ -203,7 +202,7 @@ export class PatchLogParser {
     let entry = this.files.get(path);
     // Newest first in git log: the first status seen is the latest.
     if (!entry) this.files.set(path, (entry = { path, status, blobs: [] }));
-    if (!ZERO.test(blob) && !entry.blobs.includes(blob)) {
+    if (!ZERO_SHA_PATTERN.test(blob) && !entry.blobs.includes(blob)) {
       entry.blobs.push(blob);
       this.onBlob?.(blob);
     }

@@ -16,6 +16,7 @@ import { discoverRepo } from '../repo/discover.js';
 import { statePaths } from '../repo/state-paths.js';
 import { readActiveLeases } from '../scopes/facts.js';
 import { agentFrom } from '../scopes/settings.js';
+import { readAll } from '../util/read-all.js';
 import { recordHookDecision } from './audit.js';
 import { loadCheckModule, runCustomChecks } from './custom-checks.js';
 import {
@@ -27,12 +28,9 @@ import {
 import { writeHookSummary } from './summary-file.js';
 import { renderHookSummary, type HookSummaryInput } from './summary.js';
 
-export async function readAll(stream: NodeJS.ReadableStream & { isTTY?: boolean }) {
-  // A terminal on stdin means a human ran this by hand: git always pipes the ref list.
-  if (stream.isTTY) return '';
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+/** The ref list git pipes in; a terminal on stdin means a human ran this by hand: nothing to read. */
+function readRefList(stream: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
+  return stream.isTTY ? Promise.resolve('') : readAll(stream);
 }
 
 function parseFlags(args: string[]) {
@@ -59,7 +57,7 @@ export async function run(context: CliContext): Promise<CommandResult> {
   const home = context.env.HOME || homedir();
   const git = createRealGitRunner(context.env, home, 'as-called');
   // git log is the long pole: it starts first and runs while everything else is gathered.
-  const input = await readAll(context.stdin);
+  const input = await readRefList(context.stdin);
   const parsedUpdates = parsePrePushInput(input);
   // The diff text is held only for custom checks; the policy says whether there are any before
   // the log's output arrives.

@@ -5,11 +5,11 @@
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { GitfenceError } from '../errors.js';
+import { ZERO_SHA_PATTERN } from '../evaluate/push.js';
 import type { PushRefUpdate } from '../evaluate/types.js';
 import type { GitRunner } from '../util/git-runner.js';
 import { LOG_FORMAT, PATCH_FLAGS, PatchLogParser, type ParsedChange } from './diff-parse.js';
 
-const ZERO = /^0+$/;
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** `<local ref> SP <local sha> SP <remote ref> SP <remote sha> LF`, per githooks(5). */
@@ -48,7 +48,8 @@ export async function gatherFastForward(
 ): Promise<PushRefUpdate[]> {
   return Promise.all(
     updates.map(async (update) => {
-      if (ZERO.test(update.localSha) || ZERO.test(update.remoteSha)) return update;
+      if (ZERO_SHA_PATTERN.test(update.localSha) || ZERO_SHA_PATTERN.test(update.remoteSha))
+        return update;
       const result = await git.run(
         ['merge-base', '--is-ancestor', update.remoteSha, update.localSha],
         { cwd },
@@ -64,9 +65,13 @@ export function pushRangeArgs(
   updates: PushRefUpdate[],
   remote: { name: string; url: string },
 ): string[] | null {
-  const tips = [...new Set(updates.map((u) => u.localSha).filter((sha) => !ZERO.test(sha)))];
+  const tips = [
+    ...new Set(updates.map((u) => u.localSha).filter((sha) => !ZERO_SHA_PATTERN.test(sha))),
+  ];
   if (tips.length === 0) return null;
-  const known = [...new Set(updates.map((u) => u.remoteSha).filter((sha) => !ZERO.test(sha)))];
+  const known = [
+    ...new Set(updates.map((u) => u.remoteSha).filter((sha) => !ZERO_SHA_PATTERN.test(sha))),
+  ];
   // Pushing to a bare URL, git passes the URL as the name: exclude every remote-tracking ref then.
   const remotes =
     remote.name && remote.name !== remote.url ? `--remotes=${remote.name}` : '--remotes';

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { EFFECTS } from '../git/invocation.js';
+import { DEFAULT_AGENT_MARKERS } from './agent-markers.js';
 
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)]);
 
@@ -239,13 +240,7 @@ export const ShimSettings = z
     /** Environment variables whose presence marks an agent session (the shim goes first on PATH there). */
     agentMarkers: z
       .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
-      .default([
-        'LLM_AGENT_NAME',
-        'CLAUDECODE',
-        'GEMINI_CLI',
-        'CODEX_SANDBOX',
-        'CODEX_MANAGED_BY_NPM',
-      ]),
+      .default([...DEFAULT_AGENT_MARKERS]),
   })
   .strict();
 

@@ -1,16 +1,9 @@
 /** The shim's `gitfence doctor` check: installed, current, first on PATH in agent sessions, every git on PATH. */
 import { join } from 'node:path';
 import type { DoctorCheck, DoctorLine } from '../doctor/types.js';
+import { DEFAULT_AGENT_MARKERS } from '../policy/agent-markers.js';
 import { homePaths } from '../repo/state-paths.js';
 import { gatherShimStatus } from './status.js';
-
-const DEFAULT_MARKERS = [
-  'LLM_AGENT_NAME',
-  'CLAUDECODE',
-  'GEMINI_CLI',
-  'CODEX_SANDBOX',
-  'CODEX_MANAGED_BY_NPM',
-];
 
 export const SHIM_DOCTOR_CHECK: DoctorCheck = {
   name: 'shim',
@@ -20,7 +13,7 @@ export const SHIM_DOCTOR_CHECK: DoctorCheck = {
       shimDir,
       env: context.env,
       home: context.home,
-      agentMarkers: DEFAULT_MARKERS,
+      agentMarkers: DEFAULT_AGENT_MARKERS,
     });
     const lines: DoctorLine[] = [];
     if (!status.installed) {

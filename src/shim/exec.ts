@@ -5,12 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { appendAuditEntry } from '../audit/append.js';
 import { renderAuditEntry, type AuditEntry } from '../audit/entry.js';
+import { auditTargetFor } from '../audit/target.js';
 import type { CliContext, CommandResult } from '../cli/context.js';
-import type { CompiledPolicy } from '../evaluate/types.js';
-import type { RepoInfo } from '../repo/discover.js';
 import { renderAlert } from '../render/alert.js';
 import { colorEnabled } from '../render/color-enabled.js';
 import { renderDenialLine } from '../render/denial.js';
@@ -96,21 +94,6 @@ function writeAlert(text: string, terminal: Terminal | null, context: CliContext
   (terminal ?? context.stderr).write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-/** The policy's audit log; outside a repository, `$GITFENCE_HOME/audit.jsonl` unless the path is absolute. */
-function auditTarget(policy: CompiledPolicy | null, repo: RepoInfo | null, gitfenceHome: string) {
-  const settings = policy?.settings.audit;
-  const path = settings?.path ?? 'audit.jsonl';
-  return {
-    file: path.startsWith('/')
-      ? path
-      : repo
-        ? join(repo.stateDir, path)
-        : join(gitfenceHome, 'audit.jsonl'),
-    maxBytes: parseSize(settings?.maxBytes ?? '10MB'),
-    keep: settings?.keep ?? 5,
-  };
-}
-
 export async function runShimExec(
   context: CliContext,
   realGitFlag: string | undefined,
@@ -139,7 +122,10 @@ export async function runShimExec(
       home,
       tty: terminal !== null,
     });
-    const target = auditTarget(policy, repo, gitfenceHome);
+    const target = auditTargetFor(
+      policy?.settings.audit,
+      repo ? { stateDir: repo.stateDir } : { stateDir: null, gitfenceHome },
+    );
     const audit = (breakGlass?: AuditEntry['breakGlass']) => {
       try {
         appendAuditEntry(

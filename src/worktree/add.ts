@@ -4,7 +4,14 @@ import { GitfenceError } from '../errors.js';
 import { inspectGitHooks } from '../install/git-hooks.js';
 import type { RepoInfo } from '../repo/discover.js';
 import type { GitRunner } from '../util/git-runner.js';
-import { branchNameProblem, branchTip, listWorktrees, NOT_WRITABLE, resolveCommit } from './git.js';
+import {
+  branchNameProblem,
+  branchTip,
+  gitDirNotWritable,
+  listWorktrees,
+  NOT_WRITABLE,
+  resolveCommit,
+} from './git.js';
 import { defaultBranchFor, defaultWorktreePath } from './names.js';
 import { findRecord, withRecord, type WorktreeRecord } from './records.js';
 import { readRecords, withRecords } from './store.js';
@@ -118,11 +125,7 @@ export async function addWorktree(input: AddInput): Promise<AddResult> {
       await save(records);
       const got = added.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${added.code}`;
       if (NOT_WRITABLE.test(added.stderr)) {
-        throw new GitfenceError('IO', 'cannot write to .git, so no worktree was added', {
-          where: input.repo.commonDir,
-          got,
-          hint: 'if .git is write-locked, open a window with `git-write-lock unlock-for-push --holder NAME`, add, then `git-write-lock relock --holder NAME`',
-        });
+        throw gitDirNotWritable('no worktree was added', 'add', input.repo.commonDir, got);
       }
       throw new GitfenceError('GIT_FAILED', 'git worktree add failed; nothing was recorded', {
         where: path,

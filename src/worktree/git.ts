@@ -17,6 +17,20 @@ type Env = Record<string, string | undefined>;
 /** Failures that mean ".git cannot be written": the write-lock, a read-only mount, permissions. */
 export const NOT_WRITABLE = /Operation not permitted|Permission denied|Read-only file system/;
 
+/** git could not write .git (NOT_WRITABLE), most likely the write-lock: say how to open a window for `step`. */
+export function gitDirNotWritable(
+  outcome: string,
+  step: 'add' | 'release',
+  commonDir: string,
+  got: string,
+): GitfenceError {
+  return new GitfenceError('IO', `cannot write to .git, so ${outcome}`, {
+    where: commonDir,
+    got,
+    hint: `if .git is write-locked, open a window with \`git-write-lock unlock-for-push --holder NAME\`, ${step}, then \`git-write-lock relock --holder NAME\``,
+  });
+}
+
 export async function must(
   git: GitRunner,
   args: string[],

@@ -12,6 +12,7 @@ import type { GitRunner } from '../util/git-runner.js';
 import {
   assessWork,
   branchTip,
+  gitDirNotWritable,
   isAncestor,
   listWorktrees,
   must,
@@ -181,11 +182,7 @@ function removalFailed(
   const kept = snapshot ? ` (the work is also in snapshot ${snapshot.name})` : '';
   const got = stderr.trim().split('\n').slice(-1)[0] ?? '';
   if (NOT_WRITABLE.test(stderr)) {
-    return new GitfenceError('IO', `cannot write to .git, so the worktree was not removed${kept}`, {
-      where: repo.commonDir,
-      got,
-      hint: 'if .git is write-locked, open a window with `git-write-lock unlock-for-push --holder NAME`, release, then `git-write-lock relock --holder NAME`',
-    });
+    return gitDirNotWritable(`the worktree was not removed${kept}`, 'release', repo.commonDir, got);
   }
   return new GitfenceError('GIT_FAILED', `git worktree remove failed${kept}`, {
     where: repo.commonDir,

@@ -1,7 +1,7 @@
 /** `gitfence log`: the audit log, filtered, as lines or JSON. */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { filterAuditEntries, loadAuditEntries, renderAuditLine } from '../../audit/read.js';
+import { auditTargetFor } from '../../audit/target.js';
 import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
@@ -75,10 +75,10 @@ export const command: Command = {
       home: context.env.HOME || homedir(),
       repoRoot: repo.topLevel,
     });
-    const audit = loaded.policy?.settings.audit;
-    const path = audit?.path ?? 'audit.jsonl';
-    const file = path.startsWith('/') ? path : join(repo.stateDir, path);
-    const { entries, malformed } = loadAuditEntries(file, audit?.keep ?? 5);
+    const { file, keep } = auditTargetFor(loaded.policy?.settings.audit, {
+      stateDir: repo.stateDir,
+    });
+    const { entries, malformed } = loadAuditEntries(file, keep);
     const shown = filterAuditEntries(entries, {
       agent: values.agent,
       outcome: values.outcome as 'allow' | 'deny' | undefined,

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GitfenceError } from '../../errors.js';
 import { discoverRepo } from '../../repo/discover.js';
+import { DEFAULT_AGENT_MARKERS } from '../../policy/agent-markers.js';
 import { gitfenceHomeFrom, homePaths } from '../../repo/state-paths.js';
 import { loadPolicyOrDecision } from '../../shim/engine.js';
 import { installShim, uninstallShim } from '../../shim/install.js';
@@ -57,15 +58,7 @@ async function agentMarkers(context: CliContext, gitPath: string): Promise<strin
     env: context.env,
     home: context.env.HOME || homedir(),
   });
-  return (
-    loaded.policy?.settings.shim.agentMarkers ?? [
-      'LLM_AGENT_NAME',
-      'CLAUDECODE',
-      'GEMINI_CLI',
-      'CODEX_SANDBOX',
-      'CODEX_MANAGED_BY_NPM',
-    ]
-  );
+  return loaded.policy?.settings.shim.agentMarkers ?? [...DEFAULT_AGENT_MARKERS];
 }
 
 async function runInstall(context: CliContext, args: string[]): Promise<CommandResult> {
@@ -138,13 +131,7 @@ async function runStatus(context: CliContext, args: string[]): Promise<CommandRe
   try {
     markers = await agentMarkers(context, resolveRealGit({ env: context.env, shimDir }));
   } catch {
-    markers = [
-      'LLM_AGENT_NAME',
-      'CLAUDECODE',
-      'GEMINI_CLI',
-      'CODEX_SANDBOX',
-      'CODEX_MANAGED_BY_NPM',
-    ];
+    markers = [...DEFAULT_AGENT_MARKERS];
   }
   const status = gatherShimStatus({
     shimDir,
