@@ -2,7 +2,7 @@
  * The save-patch decision: which scopes an agent may hand to the orchestrator. Pure: the agent's
  * leases come in `request.facts.leases`, already filtered to active ones at the edge.
  */
-import { globBase, pathInScopes } from '../patch/scope-match.js';
+import { findOverlap } from '../scopes/overlap.js';
 import { aggregate, builtinMatch } from './decision.js';
 import type { CompiledPolicy, Decision, LeaseFact, RuleMatch, SavePatchRequest } from './types.js';
 
@@ -21,12 +21,9 @@ export function resolveSaveScopes(request: SavePatchRequest): { scopes: string[]
   return { scopes: [...new Set(own.flatMap((lease) => lease.patterns))], all: false };
 }
 
+/** Could `--path glob` carry a path of the lease? The lease overlap decision, so doubt warns. */
 function overlaps(glob: string, lease: LeaseFact): boolean {
-  const base = globBase(glob);
-  return lease.patterns.some(
-    (pattern) =>
-      base === '' || pathInScopes(base, [pattern]) || pathInScopes(globBase(pattern), [glob]),
-  );
+  return lease.patterns.some((pattern) => findOverlap(glob, pattern).overlap);
 }
 
 export function evaluateSavePatch(policy: CompiledPolicy, request: SavePatchRequest): Decision {

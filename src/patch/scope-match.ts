@@ -5,20 +5,12 @@
  * filters git's answer through the matcher as well, so a patch never holds a path its own scopes
  * reject. Dependency-free: save-patch's hot bundle loads it.
  */
-import { globPathspec, literalLength, matchesAnyGlob } from '../scopes/match.js';
+import { globPathspec, matchesAnyGlob } from '../scopes/match.js';
 import { scopeGlobProblem } from '../scopes/patterns.js';
 
 /** Is `path` (repository-relative, `/`-separated) inside one of `globs`? */
 export function pathInScopes(path: string, globs: readonly string[]): boolean {
   return matchesAnyGlob(path, globs);
-}
-
-/** The literal leading directories of a glob (`src/a` for `src/a/**`, `` for `*.ts`). */
-export function globBase(glob: string): string {
-  const literal = literalLength(glob);
-  if (literal === glob.length) return glob.replace(/\/$/, '');
-  const slash = glob.lastIndexOf('/', literal);
-  return slash === -1 ? '' : glob.slice(0, slash);
 }
 
 /** The git pathspecs of the scopes: exactly the paths `pathInScopes` accepts. */
