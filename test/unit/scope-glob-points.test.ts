@@ -120,10 +120,16 @@ describe.each(ROWS.map((row, n) => [...row, n] as const))(
     it('is what save-patch saves and apply-patch verifies', () => {
       expect(pathInScopes(path, [glob])).toBe(inside);
     });
+  },
+);
 
-    // The overlap check leaves out a wildcard glob's text read as a literal name (`src/x*` naming
-    // a directory called "x*"): see docs/lock-scopes.md.
-    it.skipIf(!inside || /[*?[\\]/.test(path))('is an overlap of the two leases', () => {
+// A path inside a glob, leased as a literal, overlaps the glob's lease. The overlap check leaves
+// out a wildcard glob's text read as a literal name (`src/x*` naming a directory called "x*"), so
+// rows whose path holds wildcard characters are not overlap rows: see docs/lock-scopes.md.
+describe.each(ROWS.filter(([, path, inside]) => inside && !/[*?[\\]/.test(path)))(
+  '%s and %s',
+  (glob, path) => {
+    it('is an overlap of the two leases', () => {
       expect(findOverlap(glob, path).overlap).toBe(true);
     });
   },
