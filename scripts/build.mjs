@@ -188,7 +188,7 @@ await build({
   target: 'node20',
   // Small runtime dependencies are bundled in (no node_modules resolution at start-up); the heavy
   // ones stay external and are only ever loaded lazily, off the decision path.
-  external: ['zod', 'esbuild', 'micromatch', 'picomatch', 'husky'],
+  external: ['zod', 'esbuild', 'husky'],
   // import.meta.url is made when read (rarely on a decision path): the URL costs a start ~0.4 ms;
   // import.meta.filename is the bundle's own path, as Node ≥ 20.11 gives ES modules
   define: { 'import.meta': '__gitfenceImportMeta' },

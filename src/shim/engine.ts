@@ -5,7 +5,7 @@
  */
 import { isGitfenceError } from '../errors.js';
 import { BUILTIN_IDS, failClosedDecision } from '../evaluate/decision.js';
-// The git evaluator alone: evaluate.ts would also load the push/patch evaluators and micromatch (~35 ms).
+// The git evaluator alone: evaluate.ts would also load the push and patch evaluators.
 import { evaluateGit } from '../evaluate/git.js';
 import type { CompiledPolicy, Decision, GitRequest } from '../evaluate/types.js';
 import { gatherFacts } from '../facts/gather.js';
