@@ -198,6 +198,14 @@ describe.each(SHELLS)('scoped status/diff in the sh shim (%s)', (sh) => {
     expect(isDelegated(run(['status'], { sh, env }))).toBe(true);
   });
 
+  it('ignores walk state from the environment', () => {
+    const scoped = ['--', ':(top,glob)src/a/**', ":(top,glob)it's here/*"];
+    // gf_top=1 would skip the walk from a subdirectory, gf_scoped point it elsewhere
+    const env = { gf_top: '1', gf_scoped: join(root, 'elsewhere') };
+    expect(run(['status'], { sh, cwd: join(repo, 'sub'), env })).toEqual(real('status', ...scoped));
+    expect(run(['status'], { sh, env })).toEqual(real('status', ...scoped));
+  });
+
   it('keeps every other fast-path condition', () => {
     expect(isDelegated(run(['-C', repo, 'status'], { sh }))).toBe(true);
     expect(isDelegated(run(['status'], { sh, env: { GIT_DIR: '/elsewhere' } }))).toBe(true);
