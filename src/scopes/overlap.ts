@@ -11,7 +11,6 @@ import {
   compileGlob,
   GLOBSTAR_SEGMENT,
   intersectSegments,
-  literalPrefixOf,
   type SegmentNfa,
   type SegmentPattern,
 } from './glob-automaton.js';
@@ -104,19 +103,39 @@ function intersectSequences(
   return null;
 }
 
-function literalPrefixesDiffer(a: string[], b: string[]): boolean {
-  const n = Math.min(a.length, b.length);
-  for (let k = 0; k < n; k++) if (a[k] !== b[k]) return true;
-  return false;
+/** git's glob-special characters: `*`, `?`, `[`, `\\`. */
+const isSpecial = (c: number): boolean => c === 0x2a || c === 0x3f || c === 0x5b || c === 0x5c;
+
+/**
+ * Do the globs' literal prefixes (`literalPrefixOf`: leading segments, all but the last, that are
+ * non-empty and free of glob-special characters) differ at some segment both have? Same answer as
+ * comparing the two arrays, without building them: acquire asks this once per held pattern.
+ */
+export function literalPrefixesDiffer(a: string, b: string): boolean {
+  for (let start = 0; ;) {
+    const endA = a.indexOf('/', start);
+    const endB = b.indexOf('/', start);
+    // the last segment, an empty one or a wildcard ends a prefix: no difference found before it
+    if (endA === -1 || endB === -1 || endA === start || endB === start) return false;
+    let differ = endA !== endB;
+    for (let k = start; k < endA; k++) {
+      const c = a.charCodeAt(k);
+      if (isSpecial(c)) return false;
+      if (!differ && c !== b.charCodeAt(k)) differ = true;
+    }
+    for (let k = start; k < endB; k++) if (isSpecial(b.charCodeAt(k))) return false;
+    if (differ) return true;
+    start = endA + 1;
+  }
 }
+
+const DISJOINT: OverlapResult = Object.freeze({ overlap: false, exact: true });
 
 /** Decide whether some path matches both globs; never "disjoint" when one does. */
 export function findOverlap(patternA: string, patternB: string): OverlapResult {
   // Both prefixes are literal segments in every reading: a difference there is a proof of
   // disjointness, and checking it before compiling keeps a thousand-lease store cheap.
-  if (literalPrefixesDiffer(literalPrefixOf(patternA), literalPrefixOf(patternB))) {
-    return { overlap: false, exact: true };
-  }
+  if (literalPrefixesDiffer(patternA, patternB)) return DISJOINT;
   const a = compileGlob(patternA);
   const b = compileGlob(patternB);
   if (!a.alternatives || !b.alternatives) return { overlap: true, exact: false };

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchesGlob } from '../../src/scopes/match.js';
-import { findOverlap } from '../../src/scopes/overlap.js';
+import { literalPrefixOf } from '../../src/scopes/glob-automaton.js';
+import { findOverlap, literalPrefixesDiffer } from '../../src/scopes/overlap.js';
 
 // The reference is the lock-scope matcher, itself held to real git by scope-glob-git.test.ts.
 const isMatch = (path: string, glob: string) => matchesGlob(path, glob);
@@ -100,6 +101,28 @@ describe('findOverlap against the lock-scope matcher', () => {
         fc.pre(isMatch(p, a));
         expect(findOverlap(a, p)).toMatchObject({ overlap: true });
       }),
+    );
+  });
+});
+
+describe('literalPrefixesDiffer (the disjointness shortcut before any automaton)', () => {
+  // Slashes, empty segments, wildcards and escapes in every position, from a tiny alphabet.
+  const text = fc
+    .array(fc.constantFrom('a', 'b', 'ab', '/', '/', '*', '?', '[', '\\', '.'), { maxLength: 10 })
+    .map((parts) => parts.join(''));
+
+  it('answers as comparing the two literalPrefixOf arrays does', () => {
+    const reference = (a: string, b: string) => {
+      const pa = literalPrefixOf(a);
+      const pb = literalPrefixOf(b);
+      for (let k = 0; k < Math.min(pa.length, pb.length); k++) if (pa[k] !== pb[k]) return true;
+      return false;
+    };
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(literalPrefixesDiffer(a, b), `${a} vs ${b}`).toBe(reference(a, b));
+      }),
+      { numRuns: 20000 },
     );
   });
 });
