@@ -155,8 +155,10 @@ function dowild(p: string, pi: number, t: string, ti: number): number {
               if (tCh === pCh) matched = true;
               continue;
             }
-            const test = POSIX_CLASSES[p.slice(s, s + len)];
-            if (!test) return ABORT_ALL;
+            const name = p.slice(s, s + len);
+            // own keys only: `[[:constructor:]]` is malformed to git, not Object's constructor
+            if (!Object.hasOwn(POSIX_CLASSES, name)) return ABORT_ALL;
+            const test = POSIX_CLASSES[name]!;
             if (test(tCh)) matched = true;
             pCh = 0;
           } else if (tCh === pCh) matched = true;

@@ -1,0 +1,61 @@
+/**
+ * Lock-scope matching holes found in review: each case is a glob or a path where the matcher once
+ * answered otherwise than git, checked against real git and through the real pre-commit hook.
+ */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchesGlob } from '../../src/scopes/match.js';
+import { CLI, createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
+
+let sb: Sandbox;
+let repo: string;
+
+const lsFiles = (glob: string): string[] =>
+  must(sb.git(repo, 'ls-files', '-z', '--', `:(top,glob)${glob}`))
+    .stdout.split('\0')
+    .filter((p) => p !== '');
+
+const commit = (agent: string, ...paths: string[]) => {
+  must(sb.run('git', ['add', '--', ...paths], { cwd: repo }));
+  return sb.run('git', ['commit', '-q', '-m', 'change'], {
+    cwd: repo,
+    env: { LLM_AGENT_NAME: agent },
+  });
+};
+
+beforeAll(() => {
+  sb = createSandbox();
+  repo = sb.makeRepo('holes', { 'src/c.ts': 'c\n', 'src/d.ts': 'd\n' });
+  must(sb.gitfence(repo, ['compile']));
+  const hooks = join(sb.root, 'hooks');
+  mkdirSync(hooks, { recursive: true });
+  writeFileSync(
+    join(hooks, 'pre-commit'),
+    `#!/bin/sh\nexec "${process.execPath}" "${CLI}" hook pre-commit\n`,
+  );
+  chmodSync(join(hooks, 'pre-commit'), 0o755);
+  must(sb.git(repo, 'config', 'core.hooksPath', hooks));
+});
+afterAll(() => sb.cleanup());
+
+describe('a bracket class whose name is an Object.prototype key', () => {
+  // git knows twelve class names; any other aborts the wildcard, so only the literal text matches
+  const globs = ['src/[[:constructor:]]*', 'src/[[:toString:]]*', 'src/[[:__proto__:]]*'];
+
+  it('matches what git lists (nothing here), and does not throw', () => {
+    for (const glob of globs) {
+      expect(lsFiles(glob)).toEqual([]);
+      expect(['src/c.ts', 'src/d.ts'].filter((p) => matchesGlob(p, glob))).toEqual([]);
+    }
+  });
+
+  it('gives the commit check no path git would not list for the scope', () => {
+    must(sb.gitfence(repo, ['lock', 'acquire', 'src/[[:constructor:]]*'], { LLM_AGENT_NAME: 'A' }));
+    sb.write(join(repo, 'src/c.ts'), 'c2\n');
+    const r = commit('A', 'src/c.ts');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('gitfence/commit-outside-scope');
+    must(sb.run('git', ['reset', '-q'], { cwd: repo }));
+  });
+});
