@@ -3,7 +3,7 @@
  * active lock scopes, and never a path inside another agent's active exclusive scope. Both sides of
  * a rename or copy count. Pure: leases come in `request.facts.leases`, already filtered to active.
  */
-import { matchesAnyGlob } from '../scopes/match.js';
+import { matchesAnyGlob, undecodablePath } from '../scopes/match.js';
 import { aggregate, builtinMatch } from './decision.js';
 import type { CommitRequest, CompiledPolicy, Decision, LeaseFact, RuleMatch } from './types.js';
 
@@ -40,7 +40,7 @@ export function evaluateCommit(policy: CompiledPolicy, request: CommitRequest): 
   const outside: string[] = [];
   const inForeign = new Map<LeaseFact, string[]>();
   for (const path of touchedPaths(request)) {
-    if (!matchesAnyGlob(path, own)) outside.push(path);
+    if (undecodablePath(path) || !matchesAnyGlob(path, own)) outside.push(path);
     for (const lease of foreign) {
       if (matchesAnyGlob(path, lease.patterns))
         inForeign.set(lease, [...(inForeign.get(lease) ?? []), path]);
@@ -56,7 +56,9 @@ export function evaluateCommit(policy: CompiledPolicy, request: CommitRequest): 
         own.length === 0
           ? `agent ${agent} holds no lock scope, so this commit touches paths outside it: ${listPaths(outside)}`
           : `this commit touches paths outside agent ${agent}'s lock scopes (${own.join(', ')}): ${listPaths(outside)}`,
-        `commit only paths inside your scopes (leave the others unstaged), or take a scope first: gitfence lock acquire '${outside[0]}'`,
+        outside.some(undecodablePath)
+          ? 'a path whose name is not UTF-8 is in no scope (gitfence cannot match its bytes as git does): rename it, or leave it unstaged'
+          : `commit only paths inside your scopes (leave the others unstaged), or take a scope first: gitfence lock acquire '${outside[0]}'`,
         `paths: ${outside.join(', ')}`,
       ),
       source: { layer: 'builtin', path: 'scopes.commitCheck' },

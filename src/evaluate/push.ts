@@ -4,7 +4,7 @@
  */
 import { parseSize } from '../util/units.js';
 import { combineDecisions, evaluateChecks, summarize, type CheckOutcome } from './checks.js';
-import { matchesGlob } from '../scopes/match.js';
+import { matchesGlob, undecodablePath } from '../scopes/match.js';
 import { builtinSource } from './decision.js';
 import type {
   CompiledPolicy,
@@ -260,7 +260,8 @@ function scopeFindings(policy: CompiledPolicy, request: PushRequest, found: Find
   const hits: string[] = [];
   for (const file of request.files) {
     for (const path of file.oldPath ? [file.path, file.oldPath] : [file.path]) {
-      const mine = own.some((l) => l.patterns.some((p) => matchesGlob(path, p)));
+      const mine =
+        !undecodablePath(path) && own.some((l) => l.patterns.some((p) => matchesGlob(path, p)));
       const taken = others.find((l) => l.patterns.some((p) => matchesGlob(path, p)));
       if (!mine) hits.push(`${path} (outside ${agent}'s scopes)`);
       else if (taken) hits.push(`${path} (in ${taken.owner}'s exclusive scope)`);

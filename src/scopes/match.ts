@@ -184,6 +184,13 @@ export const utf8Bytes = (s: string): string =>
 export const fromUtf8Bytes = (b: string): string =>
   NON_ASCII.test(b) ? Buffer.from(b, 'latin1').toString('utf8') : b;
 
+/**
+ * A path that reached us with U+FFFD: git printed bytes that are not UTF-8, decoding replaced them,
+ * and git's answer for the real bytes is lost (`src/\xff` is one byte to `?`, three as U+FFFD). The
+ * commit and push checks count such a path as outside every scope of the agent: fail closed.
+ */
+export const undecodablePath = (path: string): boolean => path.includes('\uFFFD');
+
 /** Length of the glob's leading run without a glob-special character (git's `nowildcard_len`). */
 export function literalLength(glob: string): number {
   for (let i = 0; i < glob.length; i++) if (isSpecial(glob.charCodeAt(i))) return i;

@@ -59,3 +59,27 @@ describe('a bracket class whose name is an Object.prototype key', () => {
     must(sb.run('git', ['reset', '-q'], { cwd: repo }));
   });
 });
+
+describe('a path whose bytes are not UTF-8', () => {
+  it('is not committed into a scope git says it is outside', () => {
+    const raw = join(sb.root, 'nonutf8');
+    const dir = sb.makeRepo('nonutf8', { 'README.md': 'r\n' });
+    expect(dir).toBe(raw);
+    must(sb.gitfence(dir, ['compile']));
+    must(sb.git(dir, 'config', 'core.hooksPath', join(sb.root, 'hooks')));
+    mkdirSync(join(dir, 'src'));
+    // src/<0xff>: one byte, so git lists it for B's 'src/?' and not for A's 'src/???'
+    writeFileSync(Buffer.from(`${dir}/src/\xff`, 'latin1'), 'x\n');
+    must(sb.gitfence(dir, ['lock', 'acquire', 'src/?'], { LLM_AGENT_NAME: 'B' }));
+    must(sb.gitfence(dir, ['lock', 'acquire', 'src/???'], { LLM_AGENT_NAME: 'A' }));
+    const listed = must(sb.git(dir, 'ls-files', '-o', '--', ':(top,glob)src/???')).stdout;
+    expect(listed).toBe('');
+    must(sb.run('git', ['add', 'src'], { cwd: dir }));
+    const r = sb.run('git', ['commit', '-q', '-m', 'x'], {
+      cwd: dir,
+      env: { LLM_AGENT_NAME: 'A' },
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('gitfence/commit-outside-scope');
+  });
+});
