@@ -33,6 +33,8 @@ export const PATCH_FLAGS = [
   '--no-ext-diff',
   '--no-textconv',
   '--no-renames',
+  // diff.ignoreSubmodules or a .gitmodules `ignore` would hide a gitlink the push carries
+  '--ignore-submodules=none',
   '--raw',
   '--no-abbrev',
   '-p',

@@ -37,6 +37,8 @@ export async function gatherStagedChanges(git: GitRunner, cwd: string): Promise<
       '-M',
       '-z',
       '--no-ext-diff',
+      // diff.ignoreSubmodules or a .gitmodules `ignore` would hide a gitlink the commit records
+      '--ignore-submodules=none',
     ],
     { cwd },
   );

@@ -83,3 +83,26 @@ describe('a path whose bytes are not UTF-8', () => {
     expect(r.stderr).toContain('gitfence/commit-outside-scope');
   });
 });
+
+describe('a staged submodule change hidden by diff.ignoreSubmodules', () => {
+  it('is still counted by the commit check', () => {
+    const dir = sb.makeRepo('gitlink', { 'README.md': 'r\n' });
+    must(sb.gitfence(dir, ['compile']));
+    must(sb.git(dir, 'config', 'core.hooksPath', join(sb.root, 'hooks')));
+    // a gitlink need not name a commit this repository has
+    must(sb.git(dir, 'update-index', '--add', '--cacheinfo', `160000,${'1'.repeat(40)},src/b/sub`));
+    must(sb.run('git', ['commit', '-q', '-m', 'sub'], { cwd: dir }));
+    must(sb.gitfence(dir, ['lock', 'acquire', 'src/b/**'], { LLM_AGENT_NAME: 'B' }));
+    must(sb.gitfence(dir, ['lock', 'acquire', 'src/a/**'], { LLM_AGENT_NAME: 'A' }));
+    must(sb.git(dir, 'update-index', '--cacheinfo', `160000,${'2'.repeat(40)},src/b/sub`));
+    sb.write(join(dir, 'src/a/f.ts'), 'a\n');
+    must(sb.git(dir, 'add', 'src/a/f.ts'));
+    const r = sb.run('git', ['-c', 'diff.ignoreSubmodules=all', 'commit', '-q', '-m', 'x'], {
+      cwd: dir,
+      env: { LLM_AGENT_NAME: 'A' },
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('gitfence/commit-in-foreign-scope');
+    expect(r.stderr).toContain('src/b/sub');
+  });
+});
