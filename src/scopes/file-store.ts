@@ -17,13 +17,7 @@ import {
   emptyState,
   parseState,
 } from './ledger.js';
-import {
-  changedScopeAgents,
-  removeScopeFiles,
-  renderScopeFiles,
-  scopesDirFor,
-  writeScopeFiles,
-} from './scope-file.js';
+import { removeScopeFiles, scopeFileChanges, scopesDirFor, writeScopeFiles } from './scope-file.js';
 import type { LeaseBackend, LeaseState } from './types.js';
 
 export const leaseFiles = (dir: string) => ({
@@ -100,9 +94,7 @@ export function createFileLeaseStore(options: FileStoreOptions): LeaseBackend {
       if (state.journal.length > 0) {
         // Scope files follow the committed state: the changed ones go before the commit and come
         // back after it, so a crash in between leaves them missing (the shim delegates), never stale.
-        const before = renderScopeFiles(previous.leases);
-        const after = renderScopeFiles(state.leases);
-        const changed = changedScopeAgents(before, after);
+        const { changed, files: after } = scopeFileChanges(previous.leases, state.leases);
         await removeScopeFiles(scopesDir, changed);
         await appendHistory(dir, previous.journal);
         onStep?.('history-appended');

@@ -48,14 +48,8 @@ export function renderScopeFile(agent: string, leases: readonly LeaseRecord[]): 
 
 /** Every agent's scope file content for a state's leases (agents without a file are absent). */
 export function renderScopeFiles(leases: readonly LeaseRecord[]): Map<string, string> {
-  const byOwner = new Map<string, LeaseRecord[]>();
-  for (const lease of leases) {
-    const own = byOwner.get(lease.owner);
-    if (own) own.push(lease);
-    else byOwner.set(lease.owner, [lease]);
-  }
   const files = new Map<string, string>();
-  for (const [owner, own] of byOwner) {
+  for (const [owner, own] of byOwner(leases)) {
     const text = renderScopeFile(owner, own);
     if (text !== null) files.set(owner, text);
   }
@@ -71,6 +65,55 @@ export function changedScopeAgents(
   for (const [agent, text] of before) if (after.get(agent) !== text) changed.add(agent);
   for (const [agent, text] of after) if (before.get(agent) !== text) changed.add(agent);
   return [...changed].filter((agent) => SCOPE_AGENT_NAME.test(agent)).sort();
+}
+
+function byOwner(leases: readonly LeaseRecord[]): Map<string, LeaseRecord[]> {
+  const owners = new Map<string, LeaseRecord[]>();
+  for (const lease of leases) {
+    const own = owners.get(lease.owner);
+    if (own) own.push(lease);
+    else owners.set(lease.owner, [lease]);
+  }
+  return owners;
+}
+
+/** What a scope file is made of: the leases' order, patterns and expiry (the owner is the key). */
+function sameScopes(a: readonly LeaseRecord[] | undefined, b: readonly LeaseRecord[] | undefined) {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (x.expiresAt !== y.expiresAt || x.patterns.length !== y.patterns.length) return false;
+    for (let k = 0; k < x.patterns.length; k++) if (x.patterns[k] !== y.patterns[k]) return false;
+  }
+  return true;
+}
+
+/**
+ * The agents whose scope file a write changes (as `changedScopeAgents` of both states' files) and
+ * their new files. Only agents whose leases differ are rendered: a write touches one or two agents,
+ * and rendering every agent's file twice was a cost of each acquire that grew with the store.
+ */
+export function scopeFileChanges(
+  before: readonly LeaseRecord[],
+  after: readonly LeaseRecord[],
+): { changed: string[]; files: Map<string, string> } {
+  const was = byOwner(before);
+  const now = byOwner(after);
+  const changed: string[] = [];
+  const files = new Map<string, string>();
+  for (const agent of new Set([...was.keys(), ...now.keys()])) {
+    const previous = was.get(agent);
+    const next = now.get(agent);
+    if (sameScopes(previous, next)) continue;
+    const text = next ? renderScopeFile(agent, next) : null;
+    const old = previous ? renderScopeFile(agent, previous) : null;
+    if (text === old) continue;
+    changed.push(agent);
+    if (text !== null) files.set(agent, text);
+  }
+  return { changed: changed.filter((agent) => SCOPE_AGENT_NAME.test(agent)).sort(), files };
 }
 
 /**
