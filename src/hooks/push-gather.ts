@@ -181,6 +181,8 @@ export async function gatherPushedChange(
       '-c',
       'core.quotePath=false',
       'log',
+      // a root commit's files are a diff too, whatever log.showRoot says
+      '--root',
       ...PATCH_FLAGS,
       LOG_FORMAT,
       '--ignore-missing',

@@ -106,3 +106,28 @@ describe('a staged submodule change hidden by diff.ignoreSubmodules', () => {
     expect(r.stderr).toContain('src/b/sub');
   });
 });
+
+describe('a pushed root commit with log.showRoot=false', () => {
+  it('still has its files checked against the agent’s scopes', () => {
+    const dir = sb.makeRepo('rootpush', { 'README.md': 'r\n' });
+    const remote = join(sb.root, 'rootpush-remote.git');
+    must(sb.git(sb.root, 'init', '-q', '--bare', remote));
+    must(sb.git(dir, 'remote', 'add', 'origin', remote));
+    must(sb.git(dir, 'push', '-q', 'origin', 'main'));
+    must(sb.gitfence(dir, ['init', '--yes']));
+    const agent = { LLM_AGENT_NAME: 'A' };
+    must(sb.gitfence(dir, ['lock', 'acquire', 'mine/**'], agent));
+    must(sb.git(dir, 'checkout', '-q', '--orphan', 'fresh'));
+    must(sb.git(dir, 'rm', '-rqf', '--cached', '.'));
+    sb.write(join(dir, 'theirs/y.txt'), 'not mine\n');
+    must(sb.git(dir, 'add', 'theirs/y.txt'));
+    must(sb.run('git', ['commit', '-q', '--no-verify', '-m', 'root'], { cwd: dir }));
+    const r = sb.run('git', ['-c', 'log.showRoot=false', 'push', 'origin', 'fresh'], {
+      cwd: dir,
+      env: agent,
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('push/out-of-scope');
+    expect(r.stderr).toContain('theirs/y.txt');
+  });
+});
