@@ -24,7 +24,11 @@ function leaseProblem(value: unknown): string | null {
   const l = value as Record<string, unknown> | null;
   if (typeof l !== 'object' || l === null) return 'an object';
   if (!isString(l.id) || !isString(l.owner) || !isString(l.reason)) return 'id, owner, reason';
-  if (!Array.isArray(l.patterns) || !l.patterns.every(isString)) return 'patterns: string[]';
+  const patterns = l.patterns;
+  if (!Array.isArray(patterns)) return 'patterns: string[]';
+  for (let k = 0; k < patterns.length; k++) {
+    if (typeof patterns[k] !== 'string') return 'patterns: string[]';
+  }
   if (typeof l.exclusive !== 'boolean') return 'exclusive: boolean';
   if (!Number.isSafeInteger(l.token) || !isNumber(l.createdAt) || !isNumber(l.expiresAt)) {
     return 'token, createdAt, expiresAt: numbers';
@@ -33,7 +37,10 @@ function leaseProblem(value: unknown): string | null {
   return null;
 }
 
-/** Structural check of the store file (hand-written: zod costs too much on this path). */
+/**
+ * Structural check of the store file, run on every write over every lease: hand-written with
+ * indexed loops (zod, iterators and callbacks cost milliseconds in a short-lived process).
+ */
 function stateProblem(value: unknown): { path: string; expected: string } | null {
   const s = value as Record<string, unknown> | null;
   if (typeof s !== 'object' || s === null || s.format !== 'gitfence/leases@1') {
@@ -42,14 +49,16 @@ function stateProblem(value: unknown): { path: string; expected: string } | null
   if (!Number.isSafeInteger(s.generation) || !Number.isSafeInteger(s.nextToken)) {
     return { path: 'generation/nextToken', expected: 'integers' };
   }
-  if (!Array.isArray(s.leases)) return { path: 'leases', expected: 'an array' };
-  for (const [i, lease] of s.leases.entries()) {
-    const problem = leaseProblem(lease);
+  const leases = s.leases;
+  if (!Array.isArray(leases)) return { path: 'leases', expected: 'an array' };
+  for (let i = 0; i < leases.length; i++) {
+    const problem = leaseProblem(leases[i]);
     if (problem) return { path: `leases[${i}]`, expected: problem };
   }
-  if (!Array.isArray(s.journal)) return { path: 'journal', expected: 'an array' };
-  for (const [i, event] of s.journal.entries()) {
-    const e = event as Record<string, unknown> | null;
+  const journal = s.journal;
+  if (!Array.isArray(journal)) return { path: 'journal', expected: 'an array' };
+  for (let i = 0; i < journal.length; i++) {
+    const e = journal[i] as Record<string, unknown> | null;
     const problem =
       typeof e !== 'object' ||
       e === null ||
@@ -103,19 +112,27 @@ export function activeLeases(state: LeaseState, now: number): LeaseRecord[] {
   return state.leases.filter((lease) => isActive(lease, now));
 }
 
-/** Every pair (requested pattern, held pattern) that may share a path, against other owners' leases. */
+/**
+ * Every pair (requested pattern, held pattern) that may share a path, against other owners' leases.
+ * Indexed loops: this runs over every held pattern on each acquire, in a process too short-lived for
+ * the optimising compiler to help, where array iterators cost more than the disjointness test.
+ */
 export function findConflicts(
   leases: LeaseRecord[],
   request: Pick<AcquireRequest, 'owner' | 'patterns' | 'exclusive'>,
 ): LeaseConflict[] {
   const conflicts: LeaseConflict[] = [];
-  for (const lease of leases) {
+  const { owner, patterns: requestedPatterns, exclusive } = request;
+  for (let i = 0; i < leases.length; i++) {
+    const lease = leases[i]!;
     // Shared with shared never conflicts; an agent's own leases never block it.
-    if (lease.owner === request.owner || (!lease.exclusive && !request.exclusive)) continue;
-    for (const requested of request.patterns) {
-      for (const held of lease.patterns) {
-        const overlap = findOverlap(requested, held);
-        if (overlap.overlap) conflicts.push({ lease, requested, held, overlap });
+    if (lease.owner === owner || (!lease.exclusive && !exclusive)) continue;
+    const held = lease.patterns;
+    for (let r = 0; r < requestedPatterns.length; r++) {
+      const requested = requestedPatterns[r]!;
+      for (let h = 0; h < held.length; h++) {
+        const overlap = findOverlap(requested, held[h]!);
+        if (overlap.overlap) conflicts.push({ lease, requested, held: held[h]!, overlap });
       }
     }
   }
