@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GitfenceError } from '../errors.js';
+import { undecodablePath } from '../scopes/match.js';
 import type { RepoInfo } from '../repo/discover.js';
 import type { GitResult, GitRunner } from '../util/git-runner.js';
 import { readHeadFromFiles } from './head.js';
@@ -213,10 +214,18 @@ export function readListing(stdout: string, scopes: readonly string[]): Listing 
   const skipped: string[] = [];
   const fromIndex = new Set<string>();
   let submodules = false;
+  const undecodable: string[] = [];
   for (const record of splitZ(stdout)) {
     const letter = record[0]!;
     const tag = letter.toUpperCase();
     const rest = record.slice(2);
+    // git listed it under the scope pathspecs, but its name lost bytes in decoding: it cannot be
+    // saved as it is, and leaving it out would hand over less work than the agent has
+    const named = tag === '?' ? rest : rest.slice(rest.indexOf('\t') + 1);
+    if (undecodablePath(named)) {
+      undecodable.push(named);
+      continue;
+    }
     if (tag === '?') {
       if (rest.endsWith('/')) skipped.push(rest);
       else if (pathInScopes(rest, scopes)) modified.add(rest);
@@ -235,6 +244,14 @@ export function readListing(stdout: string, scopes: readonly string[]): Listing 
       cached.set(path, lines);
       if (tag === 'S' || letter !== tag) fromIndex.add(path);
     }
+  }
+  if (undecodable.length > 0) {
+    throw new GitfenceError('DENIED', 'save-patch cannot save files whose names are not UTF-8', {
+      where: undecodable.join(', '),
+      expected: 'file names in UTF-8 (git lists these inside the scope)',
+      got: `${undecodable.length} name(s) with bytes that are not UTF-8 (shown as \uFFFD)`,
+      hint: 'rename them to UTF-8 names (git mv, or mv for untracked files), then save again',
+    });
   }
   for (const path of removed) modified.delete(path);
   const entries = [...cached]

@@ -133,6 +133,24 @@ describe('save-patch reads changed files from the working tree', () => {
     }
   });
 
+  it('a name that is not UTF-8 in scope: refused (42), never a patch without it', () => {
+    const repo = sb.makeRepo('bytes', manyFiles(8));
+    writeFileSync(join(repo, 'src/m/f1.txt'), 'edited\n');
+    // src/m/<0xff>.txt: git lists it for src/m/**, but node reads the name back as U+FFFD
+    writeFileSync(
+      Buffer.concat([Buffer.from(join(repo, 'src/m/')), Buffer.from([0xff, 0x2e, 0x74])]),
+      'x\n',
+    );
+    const result = sb.run(process.execPath, [CLI, 'save-patch', '--path', 'src/m/**', '--stdout'], {
+      cwd: repo,
+      env: { LLM_AGENT_NAME: 'A' },
+    });
+    expect(result.code).toBe(42);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('save-patch cannot save files whose names are not UTF-8');
+    expect(result.stderr).toContain('src/m/\uFFFD.t');
+  });
+
   it('core.fileMode=false: a modified executable keeps its mode, as git add keeps it', () => {
     for (const count of [8, 150]) {
       const repo = sb.makeRepo(`filemode-${count}`, manyFiles(count));

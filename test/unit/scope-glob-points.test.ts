@@ -134,3 +134,11 @@ describe.each(ROWS.filter(([, path, inside]) => inside && !/[*?[\\]/.test(path))
     });
   },
 );
+
+describe('a name that lost bytes in decoding', () => {
+  it('is in no scope for save-patch and apply-patch, as for the commit check', () => {
+    expect(pathInScopes('src/\uFFFD', ['src/???'])).toBe(false);
+    expect(pathInScopes('src/\uFFFD', ['src/**'])).toBe(false);
+    expect(pathInScopes('src/ok', ['src/**'])).toBe(true);
+  });
+});
