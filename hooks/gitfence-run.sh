@@ -1,7 +1,10 @@
 # Finds the gitfence CLI: the one that ran `gitfence init`, then `gitfence` on PATH, then
 # `npx --no-install gitfence`. When none is there the hook fails, so nothing gets through unchecked.
+# gitfence_git is the real git `gitfence init` found: gitfence reads with it, not with whatever git
+# the committer's GITFENCE_REAL_GIT, PATH or GIT_EXEC_PATH (all inherited by hooks) would name.
 gitfence_node=@NODE@
 gitfence_cli=@CLI@
+gitfence_git=@GIT@
 gitfence_run() {
   if [ -f "$gitfence_cli" ] && [ -x "$gitfence_node" ]; then
     "$gitfence_node" "$gitfence_cli" "$@"

@@ -3,12 +3,13 @@
  * policy's commit-stage custom checks (`evaluateCommitChecks`); deny wins.
  */
 import { homedir } from 'node:os';
+import { parseArgs } from 'node:util';
 import { GitfenceError } from '../errors.js';
 import { combineDecisions } from '../evaluate/checks.js';
 import { evaluate } from '../evaluate/evaluate.js';
 import type { CommitRequest, CompiledPolicy, Decision } from '../evaluate/types.js';
 import { loadPolicyFor } from '../facts/policy.js';
-import { createRealGitRunner } from '../facts/real-git.js';
+import { bakedRealGit, createRealGitRunner, type RealGitSource } from '../facts/real-git.js';
 import { discoverRepo, type RepoInfo } from '../repo/discover.js';
 import { renderDenialLine } from '../render/denial.js';
 import { readActiveLeases } from '../scopes/facts.js';
@@ -69,12 +70,35 @@ export function renderCommitScope(decision: Decision): string {
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
+/** `[--real-git GIT] [--]`: the git `gitfence init` baked into the hook script, when it did. */
+function parseFlags(args: string[]): RealGitSource {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { 'real-git': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }));
+  } catch (error) {
+    throw new GitfenceError('USAGE', (error as Error).message, {
+      where: 'gitfence hook pre-commit',
+      expected: 'gitfence hook pre-commit [--real-git GIT]',
+      got: args.join(' '),
+    });
+  }
+  return values['real-git'] === undefined ? {} : { gitPath: bakedRealGit(values['real-git']) };
+}
+
 export async function run(context: CliContext): Promise<CommandResult> {
-  const scope = await evaluateCommitScope(context);
+  // the hook inherits the committer's environment: only the git `gitfence init` baked in is trusted
+  const source = parseFlags(context.args);
+  const git = createRealGitRunner(context.env, context.env.HOME || homedir(), 'as-called', source);
+  const scope = await evaluateCommitScope({ ...context, git });
   const checks = await evaluateCommitChecks({
     policy: scope.policy,
     repo: scope.repo,
-    git: createRealGitRunner(context.env, context.env.HOME || homedir(), 'as-called'),
+    git,
     agent: scope.request.agent,
   });
   const decision = combineDecisions(scope.decision, checks);

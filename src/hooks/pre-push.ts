@@ -1,6 +1,6 @@
 /**
- * `gitfence hook pre-push <remote> <url> [--summary-file PATH]`: the final check before anything
- * leaves the machine. Gathers at the edge, decides with the pure `evaluatePush`.
+ * `gitfence hook pre-push <remote> <url> [--summary-file PATH] [--real-git GIT]`: the final check
+ * before anything leaves the machine. Gathers at the edge, decides with the pure `evaluatePush`.
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
@@ -9,7 +9,7 @@ import type { CliContext, CommandResult } from '../cli/context.js';
 import { GitfenceError } from '../errors.js';
 import { evaluatePush } from '../evaluate/push.js';
 import { readRepoAndAliases } from '../facts/fast-repo.js';
-import { createRealGitRunner, realGitEnv } from '../facts/real-git.js';
+import { bakedRealGit, createRealGitRunner, realGit } from '../facts/real-git.js';
 import { loadPolicyFor } from '../facts/policy.js';
 import { colorEnabled, colors } from '../render/color.js';
 import { discoverRepo } from '../repo/discover.js';
@@ -37,14 +37,14 @@ function parseFlags(args: string[]) {
   try {
     return parseArgs({
       args,
-      options: { 'summary-file': { type: 'string' } },
+      options: { 'summary-file': { type: 'string' }, 'real-git': { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
   } catch (error) {
     throw new GitfenceError('USAGE', (error as Error).message, {
       where: 'gitfence hook pre-push',
-      expected: 'gitfence hook pre-push <remote> <url> [--summary-file PATH]',
+      expected: 'gitfence hook pre-push <remote> <url> [--summary-file PATH] [--real-git GIT]',
       got: args.join(' ') || '(no arguments)',
     });
   }
@@ -55,7 +55,10 @@ export async function run(context: CliContext): Promise<CommandResult> {
   const [name = '', url = name] = positionals;
   const remote = { name, url };
   const home = context.env.HOME || homedir();
-  const git = createRealGitRunner(context.env, home, 'as-called');
+  // the hook inherits the pusher's environment: only the git `gitfence init` baked in is trusted
+  const source =
+    values['real-git'] === undefined ? {} : { gitPath: bakedRealGit(values['real-git']) };
+  const git = createRealGitRunner(context.env, home, 'as-called', source);
   // git log is the long pole: it starts first and runs while everything else is gathered.
   const input = await readRefList(context.stdin);
   const parsedUpdates = parsePrePushInput(input);
@@ -63,7 +66,7 @@ export async function run(context: CliContext): Promise<CommandResult> {
   // the log's output arrives.
   let keepDiff = true;
   const changeReady = gatherPushedChange(parsedUpdates, remote, {
-    real: realGitEnv(context.env, home),
+    real: realGit(context.env, home, source),
     cwd: context.cwd,
     keepDiff: () => keepDiff,
   });

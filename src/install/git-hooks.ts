@@ -27,6 +27,8 @@ export interface InstallHooksInput {
   git: GitRunner;
   nodePath: string;
   cliPath: string;
+  /** The real git baked into the hooks (`resolveRealGit`: absolute, never the shim). */
+  gitPath: string;
   templates: HookTemplates;
 }
 
@@ -140,6 +142,7 @@ export async function installGitHooks(input: InstallHooksInput): Promise<Install
       hook,
       nodePath: input.nodePath,
       cliPath: input.cliPath,
+      gitPath: input.gitPath,
       chained,
     });
     const next = mergeHookScript(existing, block);
@@ -173,8 +176,14 @@ export async function inspectGitHooks(cwd: string, git: GitRunner): Promise<stri
         `${join(dir, hook)} is missing, so git runs no ${hook} hook here: run \`gitfence init\``,
       );
     const script = join(dir, '..', hook);
-    if (!existsSync(script) || !(await readFile(script, 'utf8')).includes('gitfence_run hook'))
+    const text = existsSync(script) ? await readFile(script, 'utf8') : '';
+    if (!text.includes('gitfence_run hook'))
       problems.push(`${script} does not call gitfence: run \`gitfence init\``);
+    // an older block lets the committer's GITFENCE_REAL_GIT or PATH choose the git gitfence reads with
+    else if (!text.includes('--real-git='))
+      problems.push(
+        `${script} names no real git for gitfence, so the committer's environment chooses one: run \`gitfence init\``,
+      );
   }
   return problems;
 }

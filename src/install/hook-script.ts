@@ -12,7 +12,7 @@ export const GITFENCE_HOOKS = ['pre-push', 'pre-commit'] as const;
 export type GitfenceHook = (typeof GITFENCE_HOOKS)[number];
 
 export interface HookTemplates {
-  /** `hooks/gitfence-run.sh`: defines `gitfence_run`, with @NODE@ and @CLI@. */
+  /** `hooks/gitfence-run.sh`: defines `gitfence_run`, with @NODE@, @CLI@ and @GIT@. */
   run: string;
   /** `hooks/<hook>` bodies, with @RUN@ and @CHAIN@. */
   hooks: Record<GitfenceHook, string>;
@@ -36,6 +36,8 @@ export interface BlockInput {
   hook: string;
   nodePath: string;
   cliPath: string;
+  /** The real git (absolute, never the shim) gitfence reads with inside the hook. */
+  gitPath: string;
   /** Absolute (or worktree-relative) paths of hooks that core.hooksPath would otherwise shadow. */
   chained: readonly string[];
 }
@@ -48,6 +50,7 @@ export function renderHookBlock(templates: HookTemplates, input: BlockInput): st
     const run = templates.run
       .replace('@NODE@', () => shellQuote(input.nodePath))
       .replace('@CLI@', () => shellQuote(input.cliPath))
+      .replace('@GIT@', () => shellQuote(input.gitPath))
       .trimEnd();
     const stdinFile = input.hook === 'pre-push' ? '$gitfence_in' : null;
     body = templates.hooks[input.hook as GitfenceHook]

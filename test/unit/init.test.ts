@@ -20,7 +20,13 @@ const templates: HookTemplates = {
   hooks: { 'pre-push': read('pre-push'), 'pre-commit': read('pre-commit') },
 };
 const block = (hook: string, chained: string[] = [], cliPath = '/opt/gf/bin/gitfence.js') =>
-  renderHookBlock(templates, { hook, nodePath: '/usr/bin/node', cliPath, chained });
+  renderHookBlock(templates, {
+    hook,
+    nodePath: '/usr/bin/node',
+    cliPath,
+    gitPath: '/usr/bin/git',
+    chained,
+  });
 
 describe('the managed hook block', () => {
   it('pre-push keeps stdin for chained hooks and the project’s own lines', () => {
@@ -28,12 +34,22 @@ describe('the managed hook block', () => {
     expect(text.startsWith(`${BLOCK_START}\n`)).toBe(true);
     expect(text.endsWith(`${BLOCK_END}\n`)).toBe(true);
     expect(text).toContain("gitfence_cli='/opt/gf/bin/gitfence.js'");
-    expect(text).toContain('gitfence_run hook pre-push "$@" < "$gitfence_in"');
+    expect(text).toContain(
+      'gitfence_run hook pre-push --real-git="$gitfence_git" -- "$@" < "$gitfence_in"',
+    );
     expect(text).toContain(
       `if [ -x '/r/.git/hooks/pre-push' ]; then '/r/.git/hooks/pre-push' "$@" < "$gitfence_in"`,
     );
     expect(text).toContain('exec < "$gitfence_in"');
     expect(text).not.toMatch(/@[A-Z]+@/);
+  });
+
+  it('names the real git init found, so the committer’s environment cannot choose it', () => {
+    for (const hook of ['pre-commit', 'pre-push']) {
+      const text = block(hook);
+      expect(text).toContain("gitfence_git='/usr/bin/git'");
+      expect(text).toContain(`gitfence_run hook ${hook} --real-git="$gitfence_git" -- "$@"`);
+    }
   });
 
   it('quotes awkward paths for the shell', () => {

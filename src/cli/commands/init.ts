@@ -21,6 +21,7 @@ import { loadHookTemplates } from '../../install/templates.js';
 import { findPackageRoot } from '../../policy/package-root.js';
 import { discoverRepo } from '../../repo/discover.js';
 import { POLICY_FILE } from '../../repo/state-paths.js';
+import { resolveRealGitFor } from '../../shim/resolve-git.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { parseFlags } from '../args.js';
 import type { CliContext, Command } from '../context.js';
@@ -157,6 +158,8 @@ export const command: Command = {
       git,
       nodePath: process.execPath,
       cliPath: join(packageRoot, 'bin', 'gitfence.js'),
+      // baked in as the shim bakes it: hooks inherit the committer's environment, so it cannot say
+      gitPath: resolveRealGitFor(context.env, home),
       templates: await loadHookTemplates(packageRoot),
     });
     out(`hooks    husky in ${join(hooks.huskyRoot, '.husky')}; core.hooksPath=${hooks.hooksPath}`);
