@@ -9,12 +9,13 @@ export const decideCallWithPolicy: CallDecider = async ({
   argv,
   cwd,
   env,
+  hostEnv,
   agent,
   now,
   aliases,
 }) => {
   // Aliases the command string defines itself win over the repository's, as they would when it runs.
   const sources = fastSources(argv, env, { discoverRepo, gatherAliases }, aliases);
-  const { decision } = await decideGit({ argv, cwd, env, agent, now, sources });
+  const { decision } = await decideGit({ argv, cwd, env, hostEnv, agent, now, sources });
   return decision;
 };

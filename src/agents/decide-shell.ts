@@ -13,7 +13,10 @@ import { extractGitCalls, type ShellAnalysis, type ShellGitCall } from './shell/
 export interface DecideCallOptions {
   argv: string[];
   cwd: string;
+  /** The call's environment: the deciding process's, then the command string's own assignments. */
   env: Record<string, string | undefined>;
+  /** The deciding process's own environment: it alone chooses the git gitfence reads with. */
+  hostEnv: Record<string, string | undefined>;
   agent: string | null;
   now: () => number;
   /** Aliases the command string itself defined before this call. */
@@ -103,6 +106,7 @@ export async function decideShell(
         argv: placed.argv,
         cwd: placed.cwd,
         env,
+        hostEnv: options.env,
         agent: options.agent,
         now: options.now,
         ...(call.aliases ? { aliases: call.aliases } : {}),

@@ -19,7 +19,13 @@ import { createRealGitRunner } from './real-git.js';
 export interface DecideGitOptions {
   argv: string[];
   cwd: string;
+  /** The call's environment as it would run (its GIT_DIR, GIT_CONFIG_* shape the facts). */
   env: Record<string, string | undefined>;
+  /**
+   * The deciding process's own environment (default `env`): which git gitfence runs for its reads,
+   * and where its home and global policy are. A checked call's assignments must not choose those.
+   */
+  hostEnv?: Record<string, string | undefined>;
   agent: string | null;
   now: () => number;
   tty?: boolean;
@@ -42,9 +48,10 @@ export interface DecidedGit {
 
 export async function decideGit(options: DecideGitOptions): Promise<DecidedGit> {
   const { argv, cwd, env, agent } = options;
+  const hostEnv = options.hostEnv ?? env;
   // node:os only when HOME is unset: the check path avoids loading builtins it does not need
-  const home = options.home ?? env.HOME ?? (await import('node:os')).homedir();
-  const git = options.git ?? createRealGitRunner(env, home, 'as-called');
+  const home = options.home ?? hostEnv.HOME ?? (await import('node:os')).homedir();
+  const git = options.git ?? createRealGitRunner(env, home, 'as-called', { locateFrom: hostEnv });
   let policyFile: string | null = null;
   let gathered;
   try {
@@ -61,7 +68,7 @@ export async function decideGit(options: DecideGitOptions): Promise<DecidedGit> 
       sources: options.sources,
       parse: (args, aliases) => parseInvocation(args, { env, cwd, aliases }),
       policy: async (repo) => {
-        const loaded = await loadPolicyFor(repo, env, home);
+        const loaded = await loadPolicyFor(repo, hostEnv, home);
         policyFile = loaded.file;
         return loaded.policy;
       },

@@ -1,7 +1,8 @@
 /**
  * gitfence's own reads must run the real git whatever the checked call's environment says: a fake
  * git that answers the staged diff or the alias table with nothing would otherwise let the call
- * through. Husky hooks as `gitfence init` installs them.
+ * through. Husky hooks as `gitfence init` installs them; agent decisions through check-shell and
+ * the Claude Code hook.
  */
 import { chmodSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -128,5 +129,40 @@ describe('husky pre-push: the pushed files are read by the git `gitfence init` f
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain('push/out-of-scope');
     }
+  });
+});
+
+describe('agent decisions: the alias table is read by the hook process’s git', () => {
+  // built when run: the fake exists only after beforeAll
+  const assignments: Record<string, () => string> = {
+    GITFENCE_REAL_GIT: () => `GITFENCE_REAL_GIT=${fake}`,
+    PATH: () => `PATH=${evil}:$PATH`,
+    GIT_EXEC_PATH: () => `GIT_EXEC_PATH=${evil}`,
+  };
+  const cases = Object.keys(assignments);
+  const nuke = (name: string) => `${assignments[name]!()} ${realGit} nuke`;
+
+  it('denies the alias with no assignment', () => {
+    const r = sb.gitfence(repo, ['check-shell', '--', `${realGit} nuke`], { LLM_AGENT_NAME: 'A' });
+    expect(r.code).toBe(42);
+    expect(r.stderr).toContain('reset');
+  });
+
+  it.each(cases)('check-shell denies the alias with %s from the command string', (name) => {
+    const r = sb.gitfence(repo, ['check-shell', '--', nuke(name)], { LLM_AGENT_NAME: 'A' });
+    expect(r.code).toBe(42);
+    expect(r.stderr).toContain('reset');
+  });
+
+  it.each(cases)('the Claude Code hook blocks the alias with %s', (name) => {
+    const input = JSON.stringify({
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: nuke(name) },
+      cwd: repo,
+    });
+    const r = sb.gitfence(repo, ['hook', 'claude-code'], { LLM_AGENT_NAME: 'A' }, input);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('reset');
   });
 });
