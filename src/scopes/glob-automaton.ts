@@ -144,16 +144,35 @@ function anySegment(): SegmentNfa {
 /** One segment of a globstar: any non-empty segment (git's `**` includes dot-directories). */
 export const GLOBSTAR_SEGMENT: SegmentNfa = anySegment();
 
-/** One segment's automaton (the segment as bytes), or null when it is not modelled exactly. */
-export function compileSegment(text: string): SegmentNfa | null {
+/**
+ * Automata are never changed once built, so one per segment text is shared by every glob that has
+ * that segment: stored leases repeat segments (`src`, `*.ts`), and the overlap search caches
+ * segment intersections by automaton, so shared ones are intersected once per process.
+ */
+const wildSegments = new Map<string, SegmentNfa | null>();
+const literalSegments = new Map<string, SegmentNfa>();
+const MAX_SHARED_SEGMENTS = 10_000;
+
+function shared<T>(cache: Map<string, T>, text: string, build: (text: string) => T): T {
+  if (cache.has(text)) return cache.get(text)!;
+  const value = build(text);
+  if (cache.size >= MAX_SHARED_SEGMENTS) cache.clear();
+  cache.set(text, value);
+  return value;
+}
+
+function buildSegment(text: string): SegmentNfa | null {
   const b = new NfaBuilder();
   const fragment = parseSegment(b, text);
   if (!fragment) return null;
   return { edges: b.edges, eps: b.eps, start: fragment.start, accept: fragment.end };
 }
 
-/** A segment read literally: the glob's own text names a file or directory too. */
-function literalSegment(text: string): SegmentNfa {
+/** One segment's automaton (the segment as bytes), or null when it is not modelled exactly. */
+export const compileSegment = (text: string): SegmentNfa | null =>
+  shared(wildSegments, text, buildSegment);
+
+function buildLiteralSegment(text: string): SegmentNfa {
   const b = new NfaBuilder();
   const start = b.state();
   let end = start;
@@ -164,6 +183,10 @@ function literalSegment(text: string): SegmentNfa {
   }
   return { edges: b.edges, eps: b.eps, start, accept: end };
 }
+
+/** A segment read literally: the glob's own text names a file or directory too. */
+const literalSegment = (text: string): SegmentNfa =>
+  shared(literalSegments, text, buildLiteralSegment);
 
 const SPECIAL = /[*?[\\]/;
 const isGlobstar = (segment: string) => /^\*\*+$/.test(segment);
