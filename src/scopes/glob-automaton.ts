@@ -300,8 +300,11 @@ function closure(nfa: SegmentNfa, states: number[]): number[] {
  */
 export function intersectSegments(a: SegmentNfa, b: SegmentNfa): string | null {
   type Node = { sa: number; sb: number; started: boolean; prev: Node | null; ch: number };
-  const key = (sa: number, sb: number, started: boolean) => `${sa},${sb},${started ? 1 : 0}`;
-  const seen = new Set<string>();
+  // a number per product state: string keys cost more than the search itself
+  const width = b.edges.length;
+  const key = (sa: number, sb: number, started: boolean) =>
+    (sa * width + sb) * 2 + (started ? 1 : 0);
+  const seen = new Set<number>();
   const queue: Node[] = [];
   const startA = closure(a, [a.start]);
   const startB = closure(b, [b.start]);

@@ -66,15 +66,16 @@ function intersectSequences(
     b = requireTrailingSegment(b);
   }
   type Node = { i: number; j: number; nonEmpty: boolean; prev: Node | null; segment?: string };
-  const seen = new Set<string>();
+  const seen = new Set<number>();
   const queue: Node[] = [{ i: 0, j: 0, nonEmpty: false, prev: null }];
+  const width = b.length + 1;
   const push = (node: Node) => {
-    const k = `${node.i},${node.j},${node.nonEmpty ? 1 : 0}`;
+    const k = (node.i * width + node.j) * 2 + (node.nonEmpty ? 1 : 0);
     if (seen.has(k)) return;
     seen.add(k);
     queue.push(node);
   };
-  seen.add('0,0,0');
+  seen.add(0);
   for (let head = 0; head < queue.length; head++) {
     const node = queue[head]!;
     const { i, j } = node;
