@@ -1,6 +1,9 @@
 /**
  * Parsing `git log --raw -p` (and `git diff --cached --raw -p`) output, pure: commits, touched files
  * with their new blob ids, added lines, and the unified diff. One git call feeds every check.
+ * Merges come as `--remerge-diff` (a normal diff against git's own automatic merge, with
+ * `remerge CONFLICT` header lines) or, for octopus merges, as `--cc` (combined diff: one prefix
+ * column per parent).
  */
 import { ZERO_SHA_PATTERN } from '../evaluate/push.js';
 
@@ -24,8 +27,11 @@ export interface ParsedChange {
   diff: string;
 }
 
-/** The format the parser expects; each commit starts with a NUL-prefixed header line. */
-export const LOG_FORMAT = '--format=%x00%H%x09%an <%ae>%x09%s';
+/**
+ * The format the parser expects; each commit starts with a NUL-prefixed header line, then a line of
+ * its parents prefixed with \x01 (optional: without it a commit counts as having at most two).
+ */
+export const LOG_FORMAT = '--format=%x00%H%x09%an <%ae>%x09%s%n%x01%P';
 
 /** The log/diff flags the parser expects: raw lines for status and blobs, then the patch. */
 export const PATCH_FLAGS = [
@@ -69,6 +75,7 @@ const COLON = 58; // ':'
 const NUL = 0;
 const D = 100; // 'd'
 const AT = 64; // '@'
+const SOH = 1; // the parents line
 
 /**
  * An incremental parser: feed it git's output as it arrives (so parsing overlaps git's diffing),
@@ -87,6 +94,14 @@ export class PatchLogParser {
   private inDiff = false;
   private carry = '';
   private textDropped = false;
+  /** Prefix columns of the current hunk's lines: 1, or a combined diff's parent count. */
+  private columns = 1;
+  private readonly seen = new Set<string>();
+  /**
+   * Merges of more than two parents: `--remerge-diff` skips them (git 2.39 prints only a warning),
+   * so the edge reads them again with `--cc`.
+   */
+  readonly octopusMerges: string[] = [];
 
   /**
    * `onBlob` hears each new blob id as its raw line arrives (to look sizes up while git runs).
@@ -166,25 +181,43 @@ export class PatchLogParser {
       if (first === NUL) {
         const [sha = '', author = '', ...subject] = text.slice(pos + 1, next).split('\t');
         this.commit = sha;
-        this.commits.push({ sha, author, subject: subject.join('\t') });
+        // an octopus merge read again with --cc: its added lines count, the commit only once
+        if (!this.seen.has(sha)) {
+          this.seen.add(sha);
+          this.commits.push({ sha, author, subject: subject.join('\t') });
+        }
         this.currentPath = null;
         this.inHeader = false;
         this.inDiff = false;
-      } else if (first === D && text.startsWith('diff --git ', pos)) {
+      } else if (
+        first === D &&
+        (text.startsWith('diff --git ', pos) || text.startsWith('diff --cc ', pos))
+      ) {
         this.inDiff = true;
         this.inHeader = true;
         this.currentPath = null;
       } else if (!this.inDiff) {
-        // Before any patch of this commit: the raw lines.
+        // Before any patch of this commit: the parents, then the raw lines.
         if (first === COLON) this.rawLine(text.slice(pos, next));
+        else if (first === SOH && this.commit !== undefined) {
+          const parents = text.slice(pos + 1, next).split(' ').length;
+          if (parents > 2 && !this.octopusMerges.includes(this.commit))
+            this.octopusMerges.push(this.commit);
+        }
       } else if (this.inHeader) {
         if (first === PLUS && text.startsWith('+++ ', pos)) {
           const target = text.slice(pos + 4, next);
           this.currentPath =
             target === '/dev/null' ? null : unquotePath(target).replace(/^b\//, '');
-        } else if (first === AT && text.startsWith('@@', pos)) this.inHeader = false;
-      } else if (first === PLUS && this.currentPath !== null) {
-        const line = text.slice(pos + 1, next);
+        } else if (first === AT && text.startsWith('@@', pos)) {
+          this.inHeader = false;
+          // `@@` for a diff, one `@` more per extra parent for a combined diff
+          let at = pos + 2;
+          while (text.charCodeAt(at) === AT) at++;
+          this.columns = at - pos - 1;
+        }
+      } else if (first === PLUS && this.currentPath !== null && this.addedToAll(text, pos)) {
+        const line = text.slice(pos + this.columns, next);
         this.addedLines.push(
           this.commit === undefined
             ? { path: this.currentPath, line }
@@ -195,12 +228,22 @@ export class PatchLogParser {
     }
   }
 
+  /** Added against every parent: a combined diff's line that is in no parent (`+` in each column). */
+  private addedToAll(text: string, pos: number): boolean {
+    for (let i = 1; i < this.columns; i++) if (text.charCodeAt(pos + i) !== PLUS) return false;
+    return true;
+  }
+
+  /** `:old-mode new-mode old-blob new-blob status\tpath`; a combined diff has one `:` per parent. */
   private rawLine(line: string): void {
     const tab = line.indexOf('\t');
-    const fields = line.slice(1, tab).split(' ');
+    let parents = 1;
+    while (line.charCodeAt(parents) === COLON) parents++;
+    const fields = line.slice(parents, tab).split(' ');
     const path = unquotePath(line.slice(tab + 1));
-    const blob = fields[3] ?? '';
-    const status = (fields[4] ?? 'M').charAt(0);
+    // modes then blobs, one per parent plus the result's: the result's blob is the last
+    const blob = fields[2 * parents + 1] ?? '';
+    const status = (fields[2 * parents + 2] ?? 'M').charAt(0);
     let entry = this.files.get(path);
     // Newest first in git log: the first status seen is the latest.
     if (!entry) this.files.set(path, (entry = { path, status, blobs: [] }));
@@ -217,7 +260,7 @@ export function extractDiff(text: string): string {
   let inDiff = false;
   for (const line of text.split('\n')) {
     if (line.startsWith('\0')) inDiff = false;
-    else if (line.startsWith('diff --git ')) inDiff = true;
+    else if (line.startsWith('diff --git ') || line.startsWith('diff --cc ')) inDiff = true;
     if (inDiff) out.push(line);
   }
   while (out.length > 0 && out[out.length - 1] === '') out.pop();

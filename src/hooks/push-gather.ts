@@ -1,6 +1,7 @@
 /**
  * The pre-push edge: git's pre-push protocol on stdin → a PushRequest (ancestry, touched files with
- * sizes, added lines), with one `git log --raw -p` over the commits the remote does not have.
+ * sizes, added lines), with one `git log --raw -p --remerge-diff` over the commits the remote does
+ * not have (and a `--cc` read of any octopus merge among them).
  */
 import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
@@ -11,6 +12,19 @@ import type { GitRunner } from '../util/git-runner.js';
 import { LOG_FORMAT, PATCH_FLAGS, PatchLogParser, type ParsedChange } from './diff-parse.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * Before every git command of the push check: `git push` sends the objects themselves, never what
+ * `refs/replace/*` substitutes for them, so the check must read those same objects.
+ */
+export const PUSHED_OBJECTS = '--no-replace-objects';
+
+/**
+ * What a merge commit changes beyond git's own automatic merge of its parents: conflict
+ * resolutions and anything else edited in the merge, never again what its parents brought (those
+ * commits are in the range and checked themselves, or the remote has them already).
+ */
+export const MERGE_DIFF = '--remerge-diff';
 
 /** `<local ref> SP <local sha> SP <remote ref> SP <remote sha> LF`, per githooks(5). */
 export function parsePrePushInput(text: string): PushRefUpdate[] {
@@ -51,7 +65,7 @@ export async function gatherFastForward(
       if (ZERO_SHA_PATTERN.test(update.localSha) || ZERO_SHA_PATTERN.test(update.remoteSha))
         return update;
       const result = await git.run(
-        ['merge-base', '--is-ancestor', update.remoteSha, update.localSha],
+        [PUSHED_OBJECTS, 'merge-base', '--is-ancestor', update.remoteSha, update.localSha],
         { cwd },
       );
       // Not an ancestor, or a remote tip we do not have (so not in our history): not a fast-forward.
@@ -96,11 +110,11 @@ function spawnEnv(real: StreamingGit): NodeJS.ProcessEnv {
 
 /** `git cat-file --batch-check` started alongside the log: blob ids in, sizes out. */
 function startSizeLookup(real: StreamingGit, cwd: string) {
-  const child = spawn(real.gitPath, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], {
-    cwd,
-    env: spawnEnv(real),
-    stdio: ['pipe', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    real.gitPath,
+    [PUSHED_OBJECTS, 'cat-file', '--batch-check=%(objectname) %(objectsize)'],
+    { cwd, env: spawnEnv(real), stdio: ['pipe', 'pipe', 'ignore'] },
+  );
   const out: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
   // cat-file may exit early (a bad repository); the log's own failure reports that.
@@ -130,21 +144,19 @@ function startSizeLookup(real: StreamingGit, cwd: string) {
   };
 }
 
-/** Run git and parse its stdout as it arrives, so parsing overlaps git's own diffing. */
+/** Run git and feed its stdout to `parser` as it arrives, so parsing overlaps git's own diffing. */
 export function streamPatchLog(
   real: StreamingGit,
   args: string[],
   cwd: string,
-  onBlob?: (blob: string) => void,
-  keepText?: () => boolean,
-): Promise<{ code: number; stderr: string; change: ParsedChange }> {
+  parser: PatchLogParser,
+): Promise<{ code: number; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(real.gitPath, args, {
       cwd,
       env: spawnEnv(real),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const parser = new PatchLogParser(onBlob, keepText);
     const decoder = new StringDecoder('utf8');
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => parser.push(decoder.write(chunk)));
@@ -152,11 +164,7 @@ export function streamPatchLog(
     child.on('error', fail);
     child.on('close', (code) => {
       parser.push(decoder.end());
-      done({
-        code: code ?? 1,
-        stderr: Buffer.concat(err).toString('utf8'),
-        change: parser.end(),
-      });
+      done({ code: code ?? 1, stderr: Buffer.concat(err).toString('utf8') });
     });
   });
 }
@@ -174,38 +182,53 @@ export async function gatherPushedChange(
 ): Promise<GatheredChange> {
   const range = pushRangeArgs(updates, remote);
   if (!range) return { commits: [], files: [], addedLines: [], diff: '', sizes: new Map() };
+  const logArgs = (merges: string, revisions: string[]) => [
+    PUSHED_OBJECTS,
+    '-c',
+    'core.quotePath=false',
+    'log',
+    // a root commit's files are a diff too, whatever log.showRoot says
+    '--root',
+    merges,
+    ...PATCH_FLAGS,
+    LOG_FORMAT,
+    ...revisions,
+    '--',
+  ];
+  // called only for output, which arrives after `sizes` exists
+  const parser = new PatchLogParser((blob) => sizes.add(blob), edge.keepDiff);
+  const failed = (where: string, stderr: string) =>
+    new GitfenceError('GIT_FAILED', 'cannot list the commits being pushed', {
+      where,
+      got: stderr.trim(),
+      hint: 'check the repository with `git fsck`; the push was refused',
+    });
   // git log is the long pole: it is spawned first; cat-file is spawned before any of its output is read.
   const logDone = streamPatchLog(
     edge.real,
-    [
-      '-c',
-      'core.quotePath=false',
-      'log',
-      // a root commit's files are a diff too, whatever log.showRoot says
-      '--root',
-      ...PATCH_FLAGS,
-      LOG_FORMAT,
-      '--ignore-missing',
-      ...range,
-      '--',
-    ],
+    logArgs(MERGE_DIFF, ['--ignore-missing', ...range]),
     edge.cwd,
-    // called only for output, which arrives after `sizes` exists
-    (blob) => sizes.add(blob),
-    edge.keepDiff,
+    parser,
   );
   const sizes = startSizeLookup(edge.real, edge.cwd);
   const log = await logDone;
+  // --remerge-diff shows nothing for a merge of more than two parents: the combined diff shows
+  // what such a merge has that none of its parents has.
+  const octopus =
+    log.code === 0 && parser.octopusMerges.length > 0
+      ? await streamPatchLog(
+          edge.real,
+          logArgs('--cc', ['--no-walk=unsorted', ...parser.octopusMerges]),
+          edge.cwd,
+          parser,
+        )
+      : { code: 0, stderr: '' };
   const found = await sizes.finish();
-  if (log.code !== 0) {
-    throw new GitfenceError('GIT_FAILED', 'cannot list the commits being pushed', {
-      where: `git log ${range.join(' ')}`,
-      got: log.stderr.trim(),
-      hint: 'check the repository with `git fsck`; the push was refused',
-    });
-  }
+  if (log.code !== 0) throw failed(`git log ${range.join(' ')}`, log.stderr);
+  if (octopus.code !== 0)
+    throw failed(`git log --cc ${parser.octopusMerges.join(' ')}`, octopus.stderr);
   // Not spread: `diff` is a lazy getter, built only when a custom check reads it.
-  const change = log.change as GatheredChange;
+  const change = parser.end() as GatheredChange;
   change.sizes = found;
   return change;
 }

@@ -4,7 +4,7 @@ import { evaluateChecks } from '../../src/evaluate/checks.js';
 import { evaluatePush, type PushEvaluationRequest } from '../../src/evaluate/push.js';
 import type { CompiledPolicy, PushRefUpdate } from '../../src/evaluate/types.js';
 import { normalizeCheckResult, runCustomChecks } from '../../src/hooks/custom-checks.js';
-import { parsePatchLog, unquotePath } from '../../src/hooks/diff-parse.js';
+import { PatchLogParser, parsePatchLog, unquotePath } from '../../src/hooks/diff-parse.js';
 import { parsePrePushInput, pushRangeArgs } from '../../src/hooks/push-gather.js';
 import { renderSummaryLine, summaryTextPath } from '../../src/hooks/summary.js';
 import { policy } from './evaluate-fixtures.js';
@@ -301,6 +301,83 @@ describe('parsers', () => {
     ]);
     expect(parsed.diff.startsWith('diff --git a/src/a.ts')).toBe(true);
     expect(unquotePath('plain')).toBe('plain');
+  });
+
+  it('parses --remerge-diff: added lines only, remerge headers and removed markers ignored', () => {
+    const M = 'e'.repeat(40);
+    const log = [
+      `\0${M}\tAnn <a@x>\tmerge`,
+      `\x01${A} ${B}`,
+      '',
+      `:100644 100644 ${'1'.repeat(40)} ${'2'.repeat(40)} M\tf`,
+      '',
+      'diff --git a/f b/f',
+      'remerge CONFLICT (content): Merge conflict in f',
+      'index 1111111..2222222 100644',
+      '--- a/f',
+      '+++ b/f',
+      '@@ -2 +2 @@ a',
+      '-<<<<<<< aaaaaaa (main)',
+      '+<<<<<<< HEAD',
+      '@@ -4,3 +4 @@ MAIN',
+      '-=======',
+      '-SIDE',
+      '->>>>>>> bbbbbbb (side)',
+      '+EVIL',
+      // a conflict git reports for a path the resolution left as git's merge had it
+      'diff --git a/g b/g',
+      'remerge CONFLICT (modify/delete): g deleted in bbbbbbb (side) and modified in aaaaaaa (main).',
+      '',
+    ].join('\n');
+    const parser = new PatchLogParser();
+    parser.push(log);
+    const parsed = parser.end();
+    expect(parsed.commits).toEqual([{ sha: M, author: 'Ann <a@x>', subject: 'merge' }]);
+    expect(parsed.files).toEqual([{ path: 'f', status: 'M', blobs: ['2'.repeat(40)] }]);
+    expect(parsed.addedLines).toEqual([
+      { path: 'f', line: '<<<<<<< HEAD', commit: M },
+      { path: 'f', line: 'EVIL', commit: M },
+    ]);
+    expect(parser.octopusMerges).toEqual([]);
+    expect(parsed.diff).toContain('remerge CONFLICT (content)');
+  });
+
+  it('parses an octopus merge: listed for a --cc read, whose lines count once, if in no parent', () => {
+    const O = 'f'.repeat(40);
+    const header = [`\0${O}\tAnn <a@x>\toctopus`, `\x01${A} ${B} ${'c'.repeat(40)}`];
+    const parser = new PatchLogParser();
+    // the --remerge-diff read: git prints a warning and no diff
+    parser.push(
+      [...header, 'diff: warning: Skipping remerge-diff for octopus merges.', ''].join('\n'),
+    );
+    expect(parser.octopusMerges).toEqual([O]);
+    // the --cc read of the same commit
+    parser.push(
+      [
+        ...header,
+        '',
+        `:::000000 100644 000000 100644 ${Z} ${'4'.repeat(40)} ${Z} ${'5'.repeat(40)} AMA\toa`,
+        '',
+        'diff --cc oa',
+        'index 0000000,4444444,0000000..5555555',
+        '--- a/oa',
+        '+++ b/oa',
+        '@@@@ -1,0 -1,1 -1,0 +1,3 @@@@',
+        '+ +from the second parent',
+        '+++ in no parent',
+        '+++<<<<<<< evil',
+        ' - gone',
+        '',
+      ].join('\n'),
+    );
+    const parsed = parser.end();
+    expect(parsed.commits).toEqual([{ sha: O, author: 'Ann <a@x>', subject: 'octopus' }]);
+    expect(parsed.files).toEqual([{ path: 'oa', status: 'A', blobs: ['5'.repeat(40)] }]);
+    expect(parsed.addedLines).toEqual([
+      { path: 'oa', line: ' in no parent', commit: O },
+      { path: 'oa', line: '<<<<<<< evil', commit: O },
+    ]);
+    expect(parsed.diff.startsWith('diff --cc oa')).toBe(true);
   });
 });
 
