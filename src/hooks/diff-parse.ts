@@ -97,9 +97,13 @@ export class PatchLogParser {
   /** Prefix columns of the current hunk's lines: 1, or a combined diff's parent count. */
   private columns = 1;
   private readonly seen = new Set<string>();
+  /** Whether the current commit's header is its first: a commit read again is not listed again. */
+  private firstSight = false;
+  /** Two-parent merges, for the edge to read again with `--remerge-diff`. */
+  readonly merges: string[] = [];
   /**
-   * Merges of more than two parents: `--remerge-diff` skips them (git 2.39 prints only a warning),
-   * so the edge reads them again with `--cc`.
+   * Merges of more than two parents, which `--remerge-diff` skips (git 2.39 prints only a
+   * warning): the edge reads them again with `--cc`.
    */
   readonly octopusMerges: string[] = [];
 
@@ -181,8 +185,9 @@ export class PatchLogParser {
       if (first === NUL) {
         const [sha = '', author = '', ...subject] = text.slice(pos + 1, next).split('\t');
         this.commit = sha;
-        // an octopus merge read again with --cc: its added lines count, the commit only once
-        if (!this.seen.has(sha)) {
+        // a merge read again for its diff: its added lines count, the commit only once
+        this.firstSight = !this.seen.has(sha);
+        if (this.firstSight) {
           this.seen.add(sha);
           this.commits.push({ sha, author, subject: subject.join('\t') });
         }
@@ -199,10 +204,10 @@ export class PatchLogParser {
       } else if (!this.inDiff) {
         // Before any patch of this commit: the parents, then the raw lines.
         if (first === COLON) this.rawLine(text.slice(pos, next));
-        else if (first === SOH && this.commit !== undefined) {
+        else if (first === SOH && this.firstSight && this.commit !== undefined) {
           const parents = text.slice(pos + 1, next).split(' ').length;
-          if (parents > 2 && !this.octopusMerges.includes(this.commit))
-            this.octopusMerges.push(this.commit);
+          if (parents === 2) this.merges.push(this.commit);
+          else if (parents > 2) this.octopusMerges.push(this.commit);
         }
       } else if (this.inHeader) {
         if (first === PLUS && text.startsWith('+++ ', pos)) {

@@ -22,7 +22,9 @@ export const PUSHED_OBJECTS = '--no-replace-objects';
 /**
  * What a merge commit changes beyond git's own automatic merge of its parents: conflict
  * resolutions and anything else edited in the merge, never again what its parents brought (those
- * commits are in the range and checked themselves, or the remote has them already).
+ * commits are in the range and checked themselves, or the remote has them already). Not
+ * `--diff-merges=first-parent` or `-m`: they show what the other parents brought as the merge's
+ * own change. Not `--cc`: it hides a merge that takes one parent's version of a file.
  */
 export const MERGE_DIFF = '--remerge-diff';
 
@@ -169,7 +171,83 @@ export function streamPatchLog(
   });
 }
 
-/** One streamed log walk; blob sizes are looked up alongside by one `cat-file --batch-check`. */
+/** Run git for its whole stdout (small outputs only). */
+function collect(
+  real: StreamingGit,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(real.gitPath, args, {
+      cwd,
+      env: spawnEnv(real),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', fail);
+    child.on('close', (code) =>
+      done({
+        code: code ?? 1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
+    );
+  });
+}
+
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * `-c` settings that make the remerge git's own automatic merge, whatever the pusher configured:
+ * a custom merge driver (`merge.<name>.driver`, chosen by a `merge` attribute or `merge.default`)
+ * is a command whose output would be the remerge, so it could write the merge's own additions
+ * there and hide them; each becomes git's plain three-way file merge. Renormalizing would run
+ * the configured clean filters on both sides, another command with the same power.
+ */
+export async function remergeSettings(real: StreamingGit, cwd: string): Promise<string[]> {
+  const found = await collect(
+    real,
+    [PUSHED_OBJECTS, 'config', '--name-only', '-z', '--get-regexp', '^merge\\..+\\.driver$'],
+    cwd,
+  );
+  // 1: no such setting
+  if (found.code !== 0 && found.code !== 1) {
+    throw new GitfenceError(
+      'GIT_FAILED',
+      'cannot read the merge drivers the configuration defines',
+      {
+        where: 'git config --get-regexp merge.*.driver',
+        got: found.stderr.trim(),
+        hint: 'fix the git configuration; the push was refused',
+      },
+    );
+  }
+  const settings = ['-c', 'merge.renormalize=false'];
+  const textMerge = `${shellQuote(real.gitPath)} merge-file -q --marker-size=%L %A %O %B`;
+  for (const key of found.stdout.split('\0')) {
+    if (key === '') continue;
+    // `-c` splits at the first '=': a name with one cannot be overridden, so nothing is trusted
+    if (key.includes('=') || key.includes('\n')) {
+      throw new GitfenceError('CONFIG_INVALID', 'a merge driver name the check cannot override', {
+        where: 'git config',
+        got: JSON.stringify(key),
+        hint: 'rename the merge driver (no "=" in its name); the push was refused',
+      });
+    }
+    settings.push('-c', `${key}=${textMerge}`);
+  }
+  return settings;
+}
+
+/**
+ * The pushed commits in one streamed log walk, merges without their diff; then what each merge
+ * changes beyond git's own automatic merge (see MERGE_DIFF), and for an octopus merge (which
+ * `--remerge-diff` skips) what none of its parents has (`--cc`). Blob sizes are looked up alongside
+ * by one `cat-file --batch-check`.
+ */
 export async function gatherPushedChange(
   updates: PushRefUpdate[],
   remote: { name: string; url: string },
@@ -182,10 +260,11 @@ export async function gatherPushedChange(
 ): Promise<GatheredChange> {
   const range = pushRangeArgs(updates, remote);
   if (!range) return { commits: [], files: [], addedLines: [], diff: '', sizes: new Map() };
-  const logArgs = (merges: string, revisions: string[]) => [
+  const logArgs = (settings: string[], merges: string, revisions: string[]) => [
     PUSHED_OBJECTS,
     '-c',
     'core.quotePath=false',
+    ...settings,
     'log',
     // a root commit's files are a diff too, whatever log.showRoot says
     '--root',
@@ -206,27 +285,37 @@ export async function gatherPushedChange(
   // git log is the long pole: it is spawned first; cat-file is spawned before any of its output is read.
   const logDone = streamPatchLog(
     edge.real,
-    logArgs(MERGE_DIFF, ['--ignore-missing', ...range]),
+    logArgs([], '--diff-merges=off', ['--ignore-missing', ...range]),
     edge.cwd,
     parser,
   );
   const sizes = startSizeLookup(edge.real, edge.cwd);
-  const log = await logDone;
-  // --remerge-diff shows nothing for a merge of more than two parents: the combined diff shows
-  // what such a merge has that none of its parents has.
-  const octopus =
-    log.code === 0 && parser.octopusMerges.length > 0
-      ? await streamPatchLog(
-          edge.real,
-          logArgs('--cc', ['--no-walk=unsorted', ...parser.octopusMerges]),
-          edge.cwd,
-          parser,
-        )
-      : { code: 0, stderr: '' };
+  const read = async () => {
+    const log = await logDone;
+    if (log.code !== 0) throw failed(`git log ${range.join(' ')}`, log.stderr);
+    // Merges are rare: their reads (and the configuration they need) cost nothing without one.
+    const rereads: Array<[string, string[], string[]]> = [];
+    if (parser.merges.length > 0)
+      rereads.push([MERGE_DIFF, await remergeSettings(edge.real, edge.cwd), parser.merges]);
+    if (parser.octopusMerges.length > 0) rereads.push(['--cc', [], parser.octopusMerges]);
+    // one after the other: they feed the same parser
+    for (const [mode, settings, shas] of rereads) {
+      const again = await streamPatchLog(
+        edge.real,
+        logArgs(settings, mode, ['--no-walk=unsorted', ...shas]),
+        edge.cwd,
+        parser,
+      );
+      if (again.code !== 0) throw failed(`git log ${mode} ${shas.join(' ')}`, again.stderr);
+    }
+  };
+  const failure = await read().then(
+    () => undefined,
+    (error: unknown) => error ?? new Error('reading the pushed commits failed'),
+  );
+  // cat-file ends once its input does, whatever happened to the log
   const found = await sizes.finish();
-  if (log.code !== 0) throw failed(`git log ${range.join(' ')}`, log.stderr);
-  if (octopus.code !== 0)
-    throw failed(`git log --cc ${parser.octopusMerges.join(' ')}`, octopus.stderr);
+  if (failure !== undefined) throw failure;
   // Not spread: `diff` is a lazy getter, built only when a custom check reads it.
   const change = parser.end() as GatheredChange;
   change.sizes = found;

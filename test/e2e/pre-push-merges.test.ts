@@ -119,6 +119,30 @@ describe('merge commits are read as what they change beyond git’s automatic me
     expect(result.stderr).toContain(`theirs/z.txt in ${head(repo).slice(0, 7)}`);
   });
 
+  it('refuses it when a custom merge driver would write the marker into git’s own merge', () => {
+    conflictingBranches(repo, 'driven', 'driven-theirs');
+    const evil = 'a\n<<<<<<< HEAD\nOURS\nTHEIRS\nc\n';
+    sb.write(join(repo, 'mine/f.txt'), evil);
+    must(sb.git(repo, 'commit', '-q', '-a', '--no-verify', '-m', 'merge'));
+    // a driver chosen by merge.default, and one by an attribute, each answering with the result
+    const out = join(sb.root, 'driven.txt');
+    sb.write(out, evil);
+    must(sb.git(repo, 'config', 'merge.default', 'copy'));
+    must(sb.git(repo, 'config', 'merge.copy.driver', `cp '${out}' %A`));
+    must(sb.git(repo, 'config', 'merge.other.name.driver', `cp '${out}' %A`));
+    sb.write(join(repo, '.git/info/attributes'), '*.txt merge=other.name\n');
+    for (const config of [[], ['-c', 'merge.default=']]) {
+      const result = sb.git(repo, ...config, 'push', 'origin', 'driven');
+      expectRefused(result, 'push/conflict-marker');
+      expect(result.stderr).toContain(`mine/f.txt in ${head(repo).slice(0, 7)}`);
+    }
+    expect(remoteSha(remote, 'driven')).toBe('');
+    must(sb.git(repo, 'config', '--unset', 'merge.default'));
+    must(sb.git(repo, 'config', '--remove-section', 'merge.copy'));
+    must(sb.git(repo, 'config', '--remove-section', 'merge.other.name'));
+    sb.write(join(repo, '.git/info/attributes'), '');
+  });
+
   it('accepts a resolution that removes the markers: removed lines never trip the check', () => {
     conflictingBranches(repo, 'resolved', 'resolved-theirs');
     sb.write(join(repo, 'mine/f.txt'), 'a\nOURS\nc\n');

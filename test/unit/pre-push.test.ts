@@ -338,6 +338,7 @@ describe('parsers', () => {
       { path: 'f', line: '<<<<<<< HEAD', commit: M },
       { path: 'f', line: 'EVIL', commit: M },
     ]);
+    expect(parser.merges).toEqual([M]);
     expect(parser.octopusMerges).toEqual([]);
     expect(parsed.diff).toContain('remerge CONFLICT (content)');
   });
@@ -351,6 +352,7 @@ describe('parsers', () => {
       [...header, 'diff: warning: Skipping remerge-diff for octopus merges.', ''].join('\n'),
     );
     expect(parser.octopusMerges).toEqual([O]);
+    expect(parser.merges).toEqual([]);
     // the --cc read of the same commit
     parser.push(
       [
@@ -371,6 +373,8 @@ describe('parsers', () => {
       ].join('\n'),
     );
     const parsed = parser.end();
+    // read twice, listed once
+    expect(parser.octopusMerges).toEqual([O]);
     expect(parsed.commits).toEqual([{ sha: O, author: 'Ann <a@x>', subject: 'octopus' }]);
     expect(parsed.files).toEqual([{ path: 'oa', status: 'A', blobs: ['5'.repeat(40)] }]);
     expect(parsed.addedLines).toEqual([
