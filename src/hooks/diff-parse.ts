@@ -44,6 +44,9 @@ export const PATCH_FLAGS = [
   '--raw',
   '--no-abbrev',
   '-p',
+  // the parser strips `b/` from `+++ b/<path>`: diff.noprefix would make `b/x` read as `x`
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
   // Added lines are all the checks need; no context keeps git's output (and our parsing) small.
   '-U0',
 ];

@@ -192,6 +192,17 @@ describe('a clean merge of branches in the push is read once', () => {
   });
 });
 
+describe('diff.noprefix', () => {
+  it('does not change which path an added line is on', () => {
+    const { repo } = setup('noprefix', ECHO_POLICY);
+    must(sb.git(repo, 'checkout', '-q', '-b', 'prefixed', 'main'));
+    commit(repo, 'b/x.txt', 'in b\n');
+    const result = sb.git(repo, '-c', 'diff.noprefix=true', 'push', 'origin', 'prefixed');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('lines[b/x.txt:in b]');
+  });
+});
+
 describe('agents’ merges are checked against their scopes', () => {
   const agent = { LLM_AGENT_NAME: 'agent-a' };
   let repo: string;
