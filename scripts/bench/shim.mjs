@@ -127,6 +127,15 @@ export const cases = [
   },
   {
     // the floor for any sh shim on this machine (dash's start), to read the cases above by
+    name: 'reference: bare #!/bin/sh exec-git wrapper, git rev-parse HEAD vs real git',
+    target: null,
+    minRounds: FAST_ROUNDS,
+    setup: world,
+    teardown,
+    subject: (ctx) => [ctx.bareWrapper, ['rev-parse', 'HEAD'], { cwd: ctx.repo, env: ctx.env }],
+    baseline: (ctx) => [ctx.realGit, ['rev-parse', 'HEAD'], { cwd: ctx.repo, env: ctx.env }],
+  },
+  {
     name: 'reference: bare #!/bin/sh exec-git wrapper, git log -1 vs real git',
     target: null,
     minRounds: FAST_ROUNDS,
