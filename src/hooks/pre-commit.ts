@@ -3,7 +3,7 @@
  * policy's commit-stage custom checks (`evaluateCommitChecks`); deny wins.
  */
 import { homedir } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli/args.js';
 import { GitfenceError } from '../errors.js';
 import { combineDecisions } from '../evaluate/checks.js';
 import { evaluate } from '../evaluate/evaluate.js';
@@ -71,28 +71,21 @@ export function renderCommitScope(decision: Decision): string {
 }
 
 /** `[--real-git GIT] [--]`: the git `gitfence init` baked into the hook script, when it did. */
-function parseFlags(args: string[]): RealGitSource {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { 'real-git': { type: 'string' } },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (error) {
-    throw new GitfenceError('USAGE', (error as Error).message, {
+function readRealGitFlag(args: string[]): RealGitSource {
+  const { values } = parseFlags(
+    { args, options: { 'real-git': { type: 'string' } }, allowPositionals: true, strict: true },
+    {
       where: 'gitfence hook pre-commit',
       expected: 'gitfence hook pre-commit [--real-git GIT]',
       got: args.join(' '),
-    });
-  }
+    },
+  );
   return values['real-git'] === undefined ? {} : { gitPath: bakedRealGit(values['real-git']) };
 }
 
 export async function run(context: CliContext): Promise<CommandResult> {
   // the hook inherits the committer's environment: only the git `gitfence init` baked in is trusted
-  const source = parseFlags(context.args);
+  const source = readRealGitFlag(context.args);
   const git = createRealGitRunner(context.env, context.env.HOME || homedir(), 'as-called', source);
   const scope = await evaluateCommitScope({ ...context, git });
   const checks = await evaluateCommitChecks({

@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli/args.js';
 import type { CliContext, CommandResult } from '../cli/context.js';
 import { GitfenceError } from '../errors.js';
 import { evaluatePush } from '../evaluate/push.js';
@@ -33,25 +33,24 @@ function readRefList(stream: NodeJS.ReadableStream & { isTTY?: boolean }): Promi
   return stream.isTTY ? Promise.resolve('') : readAll(stream);
 }
 
-function parseFlags(args: string[]) {
-  try {
-    return parseArgs({
+function readFlags(args: string[]) {
+  return parseFlags(
+    {
       args,
       options: { 'summary-file': { type: 'string' }, 'real-git': { type: 'string' } },
       allowPositionals: true,
       strict: true,
-    });
-  } catch (error) {
-    throw new GitfenceError('USAGE', (error as Error).message, {
+    },
+    {
       where: 'gitfence hook pre-push',
       expected: 'gitfence hook pre-push <remote> <url> [--summary-file PATH] [--real-git GIT]',
       got: args.join(' ') || '(no arguments)',
-    });
-  }
+    },
+  );
 }
 
 export async function run(context: CliContext): Promise<CommandResult> {
-  const { values, positionals } = parseFlags(context.args);
+  const { values, positionals } = readFlags(context.args);
   const [name = '', url = name] = positionals;
   const remote = { name, url };
   const home = context.env.HOME || homedir();
