@@ -215,8 +215,9 @@ export class PatchLogParser {
       } else if (this.inHeader) {
         if (first === PLUS && text.startsWith('+++ ', pos)) {
           const target = text.slice(pos + 4, next);
-          this.currentPath =
-            target === '/dev/null' ? null : unquotePath(target).replace(/^b\//, '');
+          // git ends a name that has a space with a tab on the ---/+++ lines
+          const name = target.endsWith('\t') ? target.slice(0, -1) : target;
+          this.currentPath = name === '/dev/null' ? null : unquotePath(name).replace(/^b\//, '');
         } else if (first === AT && text.startsWith('@@', pos)) {
           this.inHeader = false;
           // `@@` for a diff, one `@` more per extra parent for a combined diff

@@ -303,6 +303,26 @@ describe('parsers', () => {
     expect(unquotePath('plain')).toBe('plain');
   });
 
+  it('an added line is on the path, not the path and the tab git ends a spaced name with', () => {
+    const A = 'a'.repeat(40);
+    const log = [
+      `\0${A}\tAnn <a@x>\tspaced`,
+      '',
+      `:000000 100644 ${'0'.repeat(40)} ${'c'.repeat(40)} A\tdir/new file.txt`,
+      '',
+      'diff --git a/dir/new file.txt b/dir/new file.txt',
+      'new file mode 100644',
+      '--- /dev/null',
+      '+++ b/dir/new file.txt\t',
+      '@@ -0,0 +1 @@',
+      '+x',
+      '',
+    ].join('\n');
+    expect(parsePatchLog(log).addedLines).toEqual([
+      { path: 'dir/new file.txt', line: 'x', commit: A },
+    ]);
+  });
+
   it('parses --remerge-diff: added lines only, remerge headers and removed markers ignored', () => {
     const M = 'e'.repeat(40);
     const log = [
