@@ -79,6 +79,10 @@ const NUL = 0;
 const D = 100; // 'd'
 const AT = 64; // '@'
 const SOH = 1; // the parents line
+const B = 66; // 'B'
+
+/** A commit's section of one path, as `PatchLogParser.readOnly` names it. */
+export const sectionKey = (commit: string, path: string) => `${commit}\0${path}`;
 
 /**
  * An incremental parser: feed it git's output as it arrives (so parsing overlaps git's diffing),
@@ -109,6 +113,18 @@ export class PatchLogParser {
    * warning): the edge reads them again with `--cc`.
    */
   readonly octopusMerges: string[] = [];
+  /**
+   * Sections git printed as `Binary files … differ` (a `-diff`/`binary` attribute, a diff driver's
+   * `binary`, or content git finds binary): the edge reads the text ones again with `--text`.
+   */
+  readonly binaries: Array<{ commit: string; path: string; blob?: string }> = [];
+  /** The current commit's new blob per path, from its raw lines. */
+  private readonly rawBlobs = new Map<string, string>();
+  /** A combined diff's path (`diff --cc <path>`): its binary line does not name it. */
+  private sectionPath: string | null = null;
+  /** Set by `readOnly`: the commit/path sections whose added lines are still wanted. */
+  private only: Set<string> | undefined;
+  private readonly found = new Set<string>();
 
   /**
    * `onBlob` hears each new blob id as its raw line arrives (to look sizes up while git runs).
@@ -119,6 +135,15 @@ export class PatchLogParser {
     private readonly onBlob?: (blob: string) => void,
     private readonly keepText: () => boolean = () => true,
   ) {}
+
+  /**
+   * From now on, added lines count only in the sections `keys` names (`sectionKey`), for a read
+   * again of sections the first read showed as binary; returns the keys no section has met so far.
+   */
+  readOnly(keys: Set<string>): () => string[] {
+    this.only = keys;
+    return () => [...keys].filter((key) => !this.found.has(key));
+  }
 
   private keep(piece: string): void {
     if (!this.textDropped && this.keepText()) {
@@ -197,6 +222,7 @@ export class PatchLogParser {
         this.currentPath = null;
         this.inHeader = false;
         this.inDiff = false;
+        this.rawBlobs.clear();
       } else if (
         first === D &&
         (text.startsWith('diff --git ', pos) || text.startsWith('diff --cc ', pos))
@@ -204,6 +230,9 @@ export class PatchLogParser {
         this.inDiff = true;
         this.inHeader = true;
         this.currentPath = null;
+        this.sectionPath = text.startsWith('diff --cc ', pos)
+          ? unquotePath(text.slice(pos + 10, next))
+          : null;
       } else if (!this.inDiff) {
         // Before any patch of this commit: the parents, then the raw lines.
         if (first === COLON) this.rawLine(text.slice(pos, next));
@@ -218,6 +247,13 @@ export class PatchLogParser {
           // git ends a name that has a space with a tab on the ---/+++ lines
           const name = target.endsWith('\t') ? target.slice(0, -1) : target;
           this.currentPath = name === '/dev/null' ? null : unquotePath(name).replace(/^b\//, '');
+          if (this.only && this.currentPath !== null) {
+            const key = sectionKey(this.commit ?? '', this.currentPath);
+            if (this.only.has(key)) this.found.add(key);
+            else this.currentPath = null;
+          }
+        } else if (first === B && text.startsWith('Binary files ', pos)) {
+          this.binaryLine(text.slice(pos, next));
         } else if (first === AT && text.startsWith('@@', pos)) {
           this.inHeader = false;
           // `@@` for a diff, one `@` more per extra parent for a combined diff
@@ -237,6 +273,27 @@ export class PatchLogParser {
     }
   }
 
+  /** `Binary files a/P and b/P differ` (or `/dev/null and b/P`; `--cc`: `Binary files differ`). */
+  private binaryLine(line: string): void {
+    if (this.commit === undefined) return;
+    let path = this.sectionPath;
+    if (path === null) {
+      const body = line.slice('Binary files '.length, -' differ'.length);
+      // both names are the same path (no renames): its length follows from the line's
+      const target = body.startsWith('/dev/null and ')
+        ? body.slice('/dev/null and '.length)
+        : body.endsWith(' and /dev/null')
+          ? null
+          : body.slice((body.length + ' and '.length) / 2);
+      if (target === null) return;
+      path = unquotePath(target).replace(/^b\//, '');
+    }
+    const blob = this.rawBlobs.get(path);
+    this.binaries.push(
+      blob === undefined ? { commit: this.commit, path } : { commit: this.commit, path, blob },
+    );
+  }
+
   /** Added against every parent: a combined diff's line that is in no parent (`+` in each column). */
   private addedToAll(text: string, pos: number): boolean {
     for (let i = 1; i < this.columns; i++) if (text.charCodeAt(pos + i) !== PLUS) return false;
@@ -253,6 +310,7 @@ export class PatchLogParser {
     // modes then blobs, one per parent plus the result's: the result's blob is the last
     const blob = fields[2 * parents + 1] ?? '';
     const status = (fields[2 * parents + 2] ?? 'M').charAt(0);
+    this.rawBlobs.set(path, blob);
     let entry = this.files.get(path);
     // Newest first in git log: the first status seen is the latest.
     if (!entry) this.files.set(path, (entry = { path, status, blobs: [] }));

@@ -9,7 +9,13 @@ import { GitfenceError } from '../errors.js';
 import { ZERO_SHA_PATTERN } from '../evaluate/push.js';
 import type { PushRefUpdate } from '../evaluate/types.js';
 import type { GitRunner } from '../util/git-runner.js';
-import { LOG_FORMAT, PATCH_FLAGS, PatchLogParser, type ParsedChange } from './diff-parse.js';
+import {
+  LOG_FORMAT,
+  PATCH_FLAGS,
+  PatchLogParser,
+  sectionKey,
+  type ParsedChange,
+} from './diff-parse.js';
 
 const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
@@ -198,6 +204,75 @@ function collect(
   });
 }
 
+/** git's own test for binary content (`buffer_is_binary`): a NUL in the first 8000 bytes. */
+const FIRST_FEW_BYTES = 8000;
+
+/**
+ * The blobs among `blobs` git's content check finds text, with one streamed `git cat-file --batch`
+ * (only the first bytes of each are looked at; the rest goes by). A blob git cannot show counts as
+ * text, so its section is read again and a failure there refuses the push.
+ */
+export function textBlobs(real: StreamingGit, cwd: string, blobs: string[]): Promise<Set<string>> {
+  return new Promise((done, fail) => {
+    const child = spawn(real.gitPath, [PUSHED_OBJECTS, 'cat-file', '--batch'], {
+      cwd,
+      env: spawnEnv(real),
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const text = new Set<string>();
+    let header = Buffer.alloc(0);
+    let current: { sha: string; left: number; head: Buffer[]; seen: number } | undefined;
+    const judge = (blob: NonNullable<typeof current>) => {
+      if (!Buffer.concat(blob.head).subarray(0, FIRST_FEW_BYTES).includes(0)) text.add(blob.sha);
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      let at = 0;
+      while (at < chunk.length) {
+        if (current) {
+          const take = Math.min(current.left, chunk.length - at);
+          if (current.seen < FIRST_FEW_BYTES) current.head.push(chunk.subarray(at, at + take));
+          current.seen += take;
+          current.left -= take;
+          at += take;
+          if (current.left === 0) {
+            judge(current);
+            current = undefined;
+          }
+          continue;
+        }
+        const newline = chunk.indexOf(10, at);
+        if (newline < 0) {
+          header = Buffer.concat([header, chunk.subarray(at)]);
+          break;
+        }
+        const line = Buffer.concat([header, chunk.subarray(at, newline)]).toString('utf8');
+        header = Buffer.alloc(0);
+        at = newline + 1;
+        const [sha = '', type, size] = line.split(' ');
+        // the content, then one LF
+        if (type === 'blob' && size && /^\d+$/.test(size))
+          current = { sha, left: Number(size) + 1, head: [], seen: 0 };
+        else if (type === 'missing' || type === 'ambiguous') text.add(sha);
+        else if (type !== undefined && size && /^\d+$/.test(size))
+          current = { sha: '', left: Number(size) + 1, head: [], seen: 0 };
+      }
+    });
+    child.stdin.on('error', () => {});
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        fail(
+          new GitfenceError('GIT_FAILED', 'cannot read the pushed files git showed as binary', {
+            where: 'git cat-file --batch',
+            hint: 'check the repository with `git fsck`; the push was refused',
+          }),
+        );
+      } else done(text);
+    });
+    child.stdin.end(`${blobs.join('\n')}\n`);
+  });
+}
+
 const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
@@ -260,8 +335,15 @@ export async function gatherPushedChange(
 ): Promise<GatheredChange> {
   const range = pushRangeArgs(updates, remote);
   if (!range) return { commits: [], files: [], addedLines: [], diff: '', sizes: new Map() };
-  const logArgs = (settings: string[], merges: string, revisions: string[]) => [
+  const logArgs = (
+    settings: string[],
+    merges: string,
+    revisions: string[],
+    paths: string[] = [],
+  ) => [
     PUSHED_OBJECTS,
+    // paths named after `--` are file names, never globs or magic
+    ...(paths.length > 0 ? ['--literal-pathspecs'] : []),
     '-c',
     'core.quotePath=false',
     ...settings,
@@ -270,9 +352,11 @@ export async function gatherPushedChange(
     '--root',
     merges,
     ...PATCH_FLAGS,
+    ...(paths.length > 0 ? ['--text'] : []),
     LOG_FORMAT,
     ...revisions,
     '--',
+    ...paths,
   ];
   // called only for output, which arrives after `sizes` exists
   const parser = new PatchLogParser((blob) => sizes.add(blob), edge.keepDiff);
@@ -307,6 +391,55 @@ export async function gatherPushedChange(
         parser,
       );
       if (again.code !== 0) throw failed(`git log ${mode} ${shas.join(' ')}`, again.stderr);
+    }
+    if (parser.binaries.length > 0) await readBinariesAsText(rereads);
+  };
+  /**
+   * A `-diff` or `binary` attribute (which the pushed commits' own `.gitattributes` can set), or a
+   * diff driver's `binary`, makes git print `Binary files … differ` for a text file, and its added
+   * lines would never be checked. Sections whose new blob git's content check finds text are read
+   * again with `--text`, in the same mode as the first time; anything not found again refuses.
+   */
+  const readBinariesAsText = async (rereads: Array<[string, string[], string[]]>) => {
+    const blobs = [...new Set(parser.binaries.flatMap((b) => (b.blob ? [b.blob] : [])))];
+    const text = blobs.length > 0 ? await textBlobs(edge.real, edge.cwd, blobs) : new Set();
+    const wanted = parser.binaries.filter((b) => b.blob === undefined || text.has(b.blob));
+    if (wanted.length === 0) return;
+    const modeOf = new Map<string, [string, string[]]>();
+    for (const [mode, settings, shas] of rereads)
+      for (const sha of shas) modeOf.set(sha, [mode, settings]);
+    const groups = new Map<
+      string,
+      { settings: string[]; commits: Set<string>; paths: Set<string> }
+    >();
+    for (const { commit, path } of wanted) {
+      const [mode, settings] = modeOf.get(commit) ?? ['--diff-merges=off', []];
+      const group = groups.get(mode) ?? { settings, commits: new Set(), paths: new Set() };
+      groups.set(mode, group);
+      group.commits.add(commit);
+      group.paths.add(path);
+    }
+    const missing = parser.readOnly(new Set(wanted.map((b) => sectionKey(b.commit, b.path))));
+    for (const [mode, { settings, commits, paths }] of groups) {
+      const again = await streamPatchLog(
+        edge.real,
+        logArgs(settings, mode, ['--no-walk=unsorted', ...commits], [...paths]),
+        edge.cwd,
+        parser,
+      );
+      if (again.code !== 0) throw failed(`git log --text ${mode}`, again.stderr);
+    }
+    const lost = missing();
+    if (lost.length > 0) {
+      throw new GitfenceError(
+        'GIT_FAILED',
+        'cannot read the added lines of a file git showed as binary',
+        {
+          where: 'git log --text',
+          got: lost.map((key) => key.replace('\0', ' ')).join(', '),
+          hint: 'the push was refused',
+        },
+      );
     }
   };
   const failure = await read().then(
