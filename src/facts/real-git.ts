@@ -30,7 +30,7 @@ export interface RealGitSource {
 /**
  * The environment gitfence's own git runs with: the call's, with PATH minus the shim directory, and
  * without GIT_EXEC_PATH, through which the call would choose the helpers git runs (git exports it to
- * hooks and puts it first on PATH there).
+ * hooks and puts it first on PATH there), and without grafts.
  */
 export function realGitEnv(env: Env, home: string): Env {
   const shimDir = resolve(homePaths(gitfenceHomeFrom(env, home)).shimDir);
@@ -38,7 +38,9 @@ export function realGitEnv(env: Env, home: string): Env {
     .split(':')
     .filter((dir) => dir !== '' && resolve(dir) !== shimDir)
     .join(':');
-  const out: Env = { ...env, PATH: path };
+  // Grafts (GIT_GRAFT_FILE, info/grafts) give commits other parents, so other diffs and ancestry,
+  // and --no-replace-objects keeps them; a path that cannot exist (ENOTDIR: no warning) ends them.
+  const out: Env = { ...env, PATH: path, GIT_GRAFT_FILE: '/dev/null/no-grafts' };
   delete out.GIT_EXEC_PATH;
   return out;
 }

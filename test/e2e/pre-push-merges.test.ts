@@ -281,3 +281,23 @@ describe('replace refs', () => {
     );
   });
 });
+
+describe('grafts', () => {
+  it('GIT_GRAFT_FILE cannot show the check another parent than the pushed commit has', () => {
+    const { repo, remote } = setup('grafted');
+    must(sb.git(repo, 'checkout', '-q', '-b', 'grafted', 'main'));
+    commit(repo, 'mine/f.txt', 'a\nb\nc\n<<<<<<< evil\n');
+    const evil = head(repo);
+    // a look-alike parent that already has the marker: grafted on, the evil commit adds nothing
+    must(sb.git(repo, 'checkout', '-q', '-b', 'look-alike', 'main'));
+    commit(repo, 'mine/f.txt', 'a\nb\nc\n<<<<<<< evil\n');
+    const graft = join(sb.root, 'grafts');
+    sb.write(graft, `${evil} ${head(repo)}\n`);
+    const result = sb.run('git', ['push', 'origin', `${evil}:refs/heads/grafted`], {
+      cwd: repo,
+      env: { GIT_GRAFT_FILE: graft },
+    });
+    expectRefused(result, 'push/conflict-marker');
+    expect(remoteSha(remote, 'grafted')).toBe('');
+  });
+});
