@@ -16,6 +16,15 @@ export const decideCallWithPolicy: CallDecider = async ({
 }) => {
   // Aliases the command string defines itself win over the repository's, as they would when it runs.
   const sources = fastSources(argv, env, { discoverRepo, gatherAliases }, aliases);
-  const { decision } = await decideGit({ argv, cwd, env, hostEnv, agent, now, sources });
+  const { decision } = await decideGit({
+    argv,
+    cwd,
+    env,
+    hostEnv,
+    agent,
+    now,
+    sources,
+    agentContext: true,
+  });
   return decision;
 };

@@ -4,8 +4,12 @@ import { join } from 'node:path';
 import { isGitfenceError } from '../errors.js';
 import type { CompiledPolicy } from '../evaluate/types.js';
 import { sha256 } from '../policy/sha256.js';
-import { loadCompiledPolicy } from '../policy/load-compiled.js';
-import { homePaths, POLICY_FILE } from '../repo/state-paths.js';
+import {
+  globalTrustPaths,
+  loadCompiledPolicy,
+  writablePathAmong,
+} from '../policy/load-compiled.js';
+import { homePaths, POLICY_FILE, statePaths } from '../repo/state-paths.js';
 import type { DoctorCheck, DoctorContext, DoctorLine } from './types.js';
 
 type Loaded = Awaited<ReturnType<typeof loadCompiledPolicy>> | { error: unknown };
@@ -61,6 +65,29 @@ export const policyLayersCheck: DoctorCheck = {
   },
 };
 
+/** Whether agents get the global policy: only when this user could not have written it. */
+function globalTrustLines(context: DoctorContext): DoctorLine[] {
+  const paths = homePaths(context.gitfenceHome);
+  const compiled = statePaths(paths.compiledDir).compiledPolicy;
+  const file = existsSync(compiled)
+    ? compiled
+    : existsSync(paths.globalPolicySource)
+      ? paths.globalPolicySource
+      : null;
+  if (!file) return [];
+  const open = writablePathAmong(globalTrustPaths(context.gitfenceHome, file));
+  if (open === null) {
+    return [{ status: 'ok', message: `global policy ${file} is not writable here: agents get it` }];
+  }
+  return [
+    {
+      status: 'warn',
+      message: `global policy ${file} is ignored for agents: this user can write ${open}, so agents get the built-in default`,
+      hint: 'make $GITFENCE_HOME, compiled/ and policy.json unwritable for the agents’ user (another owner, or chattr +i), or give the repository its own policy (`gitfence init`)',
+    },
+  ];
+}
+
 export const policyCompiledCheck: DoctorCheck = {
   name: 'compiled policy',
   async run(context) {
@@ -75,6 +102,7 @@ export const policyCompiledCheck: DoctorCheck = {
             : String(error),
           hint: isGitfenceError(error) ? error.details.hint : undefined,
         },
+        ...globalTrustLines(context),
       ];
     }
     const { policy, origin } = result;
@@ -84,6 +112,8 @@ export const policyCompiledCheck: DoctorCheck = {
         status: 'ok',
         message: `${origin.kind}: ${origin.file} (${policy.rules.length} rules from ${from})`,
       },
+      // a repository's own compiled policy means the global one is never read
+      ...(origin.kind === 'repository' ? [] : globalTrustLines(context)),
     ];
   },
 };

@@ -31,6 +31,8 @@ export interface DecideGitOptions {
   tty?: boolean;
   git?: GitRunner;
   home?: string;
+  /** Called from an agent-facing entry point (src/agents/*): the global policy must be trusted. */
+  agentContext?: boolean;
   /** Gather every fact (explain). */
   all?: boolean;
   sources?: Partial<FactSources>;
@@ -68,7 +70,12 @@ export async function decideGit(options: DecideGitOptions): Promise<DecidedGit> 
       sources: options.sources,
       parse: (args, aliases) => parseInvocation(args, { env, cwd, aliases }),
       policy: async (repo) => {
-        const loaded = await loadPolicyFor(repo, hostEnv, home);
+        const loaded = await loadPolicyFor(
+          repo,
+          hostEnv,
+          home,
+          options.agentContext === true || agent !== null,
+        );
         policyFile = loaded.file;
         return loaded.policy;
       },

@@ -16,6 +16,8 @@ export async function loadPolicyFor(
   repo: RepoInfo | null,
   env: Record<string, string | undefined>,
   home: string,
+  /** An agent-facing entry point (agent markers in env count too); see LoadCompiledInput. */
+  agentContext = false,
 ): Promise<{ policy: CompiledPolicy; file: string }> {
   if (repo) {
     // the common case, read synchronously (a promise file handle costs more than the read itself);
@@ -34,6 +36,7 @@ export async function loadPolicyFor(
     env,
     home,
     repoRoot: repo?.topLevel ?? null,
+    agentContext,
   });
   return { policy, file: origin.file };
 }

@@ -1,12 +1,14 @@
 /**
  * The enforcement-time loader: JSON.parse plus an integrity check, nothing heavy (no zod, no
- * esbuild). Repository policy → global policy → the built-in default; never "no policy".
+ * esbuild). Repository policy → global policy (for agents only when they could not have written
+ * it) → the built-in default; never "no policy".
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { GitfenceError } from '../errors.js';
 import type { CompiledPolicy } from '../evaluate/types.js';
 import { gitfenceHomeFrom, homePaths, POLICY_FILE, statePaths } from '../repo/state-paths.js';
+import { DEFAULT_AGENT_MARKERS } from './agent-markers.js';
 import { integrityOf, textMatchesIntegrity } from './canonical.js';
 import { defaultPolicyPath } from './package-root.js';
 
@@ -23,12 +25,20 @@ export interface LoadCompiledInput {
   defaultPolicyFile?: string | null;
   /** The current worktree's top level, to notice an uncompiled `gitfence.policy.ts` there. */
   repoRoot?: string | null;
+  /**
+   * The call comes from an agent-facing entry point (shim, agent hooks, check-shell). An agent
+   * marker in env counts as one too.
+   */
+  agentContext?: boolean;
+  /** Whether this process may write a path; default `accessSync(W_OK)` (see `isWritable`). */
+  writable?: (path: string) => boolean;
 }
 
 export type PolicyOrigin =
   | { kind: 'repository'; file: string }
   | { kind: 'global'; file: string }
-  | { kind: 'default'; file: string };
+  /** `ignoredGlobal`: a global policy an agent could have written, set aside for this agent call. */
+  | { kind: 'default'; file: string; ignoredGlobal?: string };
 
 // synchronous: a small file on every decision, and node:fs/promises costs more to load than the read
 async function readText(file: string): Promise<string | null> {
@@ -97,6 +107,42 @@ export function parseCompiledPolicy(text: string, file: string): CompiledPolicy 
   return policy as unknown as CompiledPolicy;
 }
 
+/** False only when the kernel says no: permissions (EACCES), an immutable flag (EPERM, even for root), a read-only mount. */
+export function isWritable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return !(code === 'EACCES' || code === 'EPERM' || code === 'EROFS');
+  }
+}
+
+/** An agent marker (LLM_AGENT_NAME or the default markers) is set and not empty. */
+export function hasAgentMarker(env: Record<string, string | undefined>): boolean {
+  return DEFAULT_AGENT_MARKERS.some((name) => Boolean(env[name]));
+}
+
+/**
+ * The first of `paths` this process could write, or null when it could have written none of them:
+ * a global policy an agent could have written is the agent's, not the orchestrator's.
+ */
+export function writablePathAmong(
+  paths: readonly string[],
+  writable: (path: string) => boolean = isWritable,
+): string | null {
+  for (const path of paths) if (writable(path)) return path;
+  return null;
+}
+
+/** The paths whose writability decides whether agents may use the global policy file `file`. */
+export function globalTrustPaths(gitfenceHome: string, file: string): string[] {
+  const folders = homePaths(gitfenceHome);
+  return file === folders.globalPolicySource
+    ? [file, gitfenceHome]
+    : [file, folders.compiledDir, gitfenceHome];
+}
+
 /** Policy sources this repository has: the current worktree's and the main worktree's. */
 function repositorySources(stateDir: string, repoRoot: string | null | undefined): string[] {
   const commonDir = dirname(stateDir);
@@ -129,16 +175,31 @@ export async function loadCompiledPolicy(
       );
     }
   }
-  const gitfenceHome = homePaths(gitfenceHomeFrom(env, home));
+  const homeDir = gitfenceHomeFrom(env, home);
+  const gitfenceHome = homePaths(homeDir);
   const globalFile = statePaths(gitfenceHome.compiledDir).compiledPolicy;
+  // In an agent context the global layer counts only when the agent could not have written it;
+  // otherwise the built-in default applies (never "no policy").
+  const agent = input.agentContext === true || hasAgentMarker(env);
+  let ignoredGlobal: string | undefined;
+  const trusted = (file: string) => {
+    if (!agent || writablePathAmong(globalTrustPaths(homeDir, file), input.writable) === null)
+      return true;
+    ignoredGlobal = file;
+    return false;
+  };
   const globalText = await readText(globalFile);
   if (globalText !== null) {
-    return {
-      policy: parseCompiledPolicy(globalText, globalFile),
-      origin: { kind: 'global', file: globalFile },
-    };
-  }
-  if (existsSync(gitfenceHome.globalPolicySource)) {
+    if (trusted(globalFile)) {
+      return {
+        policy: parseCompiledPolicy(globalText, globalFile),
+        origin: { kind: 'global', file: globalFile },
+      };
+    }
+  } else if (
+    existsSync(gitfenceHome.globalPolicySource) &&
+    trusted(gitfenceHome.globalPolicySource)
+  ) {
     // A stricter global policy must not silently fall back to the default.
     throw new GitfenceError('POLICY_NOT_COMPILED', 'the global policy is not compiled', {
       where: gitfenceHome.globalPolicySource,
@@ -156,6 +217,8 @@ export async function loadCompiledPolicy(
   }
   return {
     policy: parseCompiledPolicy(defaultText, defaultFile),
-    origin: { kind: 'default', file: defaultFile },
+    origin: ignoredGlobal
+      ? { kind: 'default', file: defaultFile, ignoredGlobal }
+      : { kind: 'default', file: defaultFile },
   };
 }

@@ -97,6 +97,7 @@ export async function decide(input: DecideInput): Promise<Decided> {
           env,
           home: input.home,
           repoRoot: repo?.topLevel ?? null,
+          agentContext: true,
         });
         return policy;
       },
