@@ -3,10 +3,16 @@
  * pre-commit hook through `git commit`, and scoped status through `check --json` and the shim.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
+import {
+  CLI,
+  createSandbox,
+  installPreCommitHook,
+  must,
+  type Sandbox,
+} from '../helpers/sandbox.js';
 
 let sb: Sandbox;
 let repo: string;
@@ -153,14 +159,7 @@ describe('pre-commit scope check through git commit', () => {
       'docs/guide.md': '# g\n',
     });
     must(sb.gitfence(hooked, ['compile']));
-    const hooks = join(sb.root, 'hooks');
-    mkdirSync(hooks, { recursive: true });
-    writeFileSync(
-      join(hooks, 'pre-commit'),
-      `#!/bin/sh\nexec "${process.execPath}" "${CLI}" hook pre-commit\n`,
-    );
-    chmodSync(join(hooks, 'pre-commit'), 0o755);
-    must(sb.git(hooked, 'config', 'core.hooksPath', hooks));
+    installPreCommitHook(sb, hooked);
     must(sb.gitfence(hooked, ['lock', 'acquire', 'src/a/**'], { LLM_AGENT_NAME: 'A' }));
     must(sb.gitfence(hooked, ['lock', 'acquire', 'src/b/**'], { LLM_AGENT_NAME: 'B' }));
   });

@@ -2,11 +2,11 @@
  * Lock-scope matching holes found in review: each case is a glob or a path where the matcher once
  * answered otherwise than git, checked against real git and through the real pre-commit hook.
  */
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchesGlob } from '../../src/scopes/match.js';
-import { CLI, createSandbox, must, type Sandbox } from '../helpers/sandbox.js';
+import { createSandbox, installPreCommitHook, must, type Sandbox } from '../helpers/sandbox.js';
 
 let sb: Sandbox;
 let repo: string;
@@ -28,14 +28,7 @@ beforeAll(() => {
   sb = createSandbox();
   repo = sb.makeRepo('holes', { 'src/c.ts': 'c\n', 'src/d.ts': 'd\n' });
   must(sb.gitfence(repo, ['compile']));
-  const hooks = join(sb.root, 'hooks');
-  mkdirSync(hooks, { recursive: true });
-  writeFileSync(
-    join(hooks, 'pre-commit'),
-    `#!/bin/sh\nexec "${process.execPath}" "${CLI}" hook pre-commit\n`,
-  );
-  chmodSync(join(hooks, 'pre-commit'), 0o755);
-  must(sb.git(repo, 'config', 'core.hooksPath', hooks));
+  installPreCommitHook(sb, repo);
 });
 afterAll(() => sb.cleanup());
 

@@ -3,7 +3,7 @@
  * repositories inside them, and the built CLI run as a real process. Never the developer's own.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, realpathSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -121,4 +121,19 @@ export function must(result: RunResult): RunResult {
     throw new Error(`command failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
   }
   return result;
+}
+
+/**
+ * A hooks folder whose pre-commit runs the built CLI's `hook pre-commit`, made `repo`'s
+ * core.hooksPath: the commit check alone, without husky or `gitfence init`.
+ */
+export function installPreCommitHook(sb: Sandbox, repo: string): void {
+  const hooks = join(sb.root, 'hooks');
+  mkdirSync(hooks, { recursive: true });
+  writeFileSync(
+    join(hooks, 'pre-commit'),
+    `#!/bin/sh\nexec "${process.execPath}" "${CLI}" hook pre-commit\n`,
+  );
+  chmodSync(join(hooks, 'pre-commit'), 0o755);
+  must(sb.git(repo, 'config', 'core.hooksPath', hooks));
 }
