@@ -275,7 +275,8 @@ export class PatchLogParser {
 
   /** `Binary files a/P and b/P differ` (or `/dev/null and b/P`; `--cc`: `Binary files differ`). */
   private binaryLine(line: string): void {
-    if (this.commit === undefined) return;
+    // `git diff --cached` has no commit header: its sections count as commit ''
+    const commit = this.commit ?? '';
     let path = this.sectionPath;
     if (path === null) {
       const body = line.slice('Binary files '.length, -' differ'.length);
@@ -289,9 +290,7 @@ export class PatchLogParser {
       path = unquotePath(target).replace(/^b\//, '');
     }
     const blob = this.rawBlobs.get(path);
-    this.binaries.push(
-      blob === undefined ? { commit: this.commit, path } : { commit: this.commit, path, blob },
-    );
+    this.binaries.push(blob === undefined ? { commit, path } : { commit, path, blob });
   }
 
   /** Added against every parent: a combined diff's line that is in no parent (`+` in each column). */
@@ -338,4 +337,53 @@ export function parsePatchLog(text: string): ParsedChange {
   const parser = new PatchLogParser();
   parser.push(text);
   return parser.end();
+}
+
+/** git's own test for binary content (`buffer_is_binary`): a NUL in the first 8000 bytes. */
+export const FIRST_FEW_BYTES = 8000;
+
+/**
+ * `git cat-file --batch` output, fed in pieces as it arrives: collects the blobs git's content
+ * check finds text, keeping only the first bytes of each (the rest goes by). A blob git cannot
+ * show counts as text, so its section is read again and a failure there refuses.
+ */
+export class TextBlobJudge {
+  readonly text = new Set<string>();
+  private header = Buffer.alloc(0);
+  private current: { sha: string; left: number; head: Buffer[]; seen: number } | undefined;
+
+  push(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length) {
+      const current = this.current;
+      if (current) {
+        const take = Math.min(current.left, chunk.length - at);
+        if (current.seen < FIRST_FEW_BYTES) current.head.push(chunk.subarray(at, at + take));
+        current.seen += take;
+        current.left -= take;
+        at += take;
+        if (current.left === 0) {
+          if (!Buffer.concat(current.head).subarray(0, FIRST_FEW_BYTES).includes(0))
+            this.text.add(current.sha);
+          this.current = undefined;
+        }
+        continue;
+      }
+      const newline = chunk.indexOf(10, at);
+      if (newline < 0) {
+        this.header = Buffer.concat([this.header, chunk.subarray(at)]);
+        break;
+      }
+      const line = Buffer.concat([this.header, chunk.subarray(at, newline)]).toString('utf8');
+      this.header = Buffer.alloc(0);
+      at = newline + 1;
+      const [sha = '', type, size] = line.split(' ');
+      // the content, then one LF
+      if (type === 'blob' && size && /^\d+$/.test(size))
+        this.current = { sha, left: Number(size) + 1, head: [], seen: 0 };
+      else if (type === 'missing' || type === 'ambiguous') this.text.add(sha);
+      else if (type !== undefined && size && /^\d+$/.test(size))
+        this.current = { sha: '', left: Number(size) + 1, head: [], seen: 0 };
+    }
+  }
 }

@@ -14,6 +14,7 @@ import {
   PATCH_FLAGS,
   PatchLogParser,
   sectionKey,
+  TextBlobJudge,
   type ParsedChange,
 } from './diff-parse.js';
 
@@ -204,13 +205,9 @@ function collect(
   });
 }
 
-/** git's own test for binary content (`buffer_is_binary`): a NUL in the first 8000 bytes. */
-const FIRST_FEW_BYTES = 8000;
-
 /**
  * The blobs among `blobs` git's content check finds text, with one streamed `git cat-file --batch`
- * (only the first bytes of each are looked at; the rest goes by). A blob git cannot show counts as
- * text, so its section is read again and a failure there refuses the push.
+ * (see `TextBlobJudge`).
  */
 export function textBlobs(real: StreamingGit, cwd: string, blobs: string[]): Promise<Set<string>> {
   return new Promise((done, fail) => {
@@ -219,44 +216,8 @@ export function textBlobs(real: StreamingGit, cwd: string, blobs: string[]): Pro
       env: spawnEnv(real),
       stdio: ['pipe', 'pipe', 'ignore'],
     });
-    const text = new Set<string>();
-    let header = Buffer.alloc(0);
-    let current: { sha: string; left: number; head: Buffer[]; seen: number } | undefined;
-    const judge = (blob: NonNullable<typeof current>) => {
-      if (!Buffer.concat(blob.head).subarray(0, FIRST_FEW_BYTES).includes(0)) text.add(blob.sha);
-    };
-    child.stdout.on('data', (chunk: Buffer) => {
-      let at = 0;
-      while (at < chunk.length) {
-        if (current) {
-          const take = Math.min(current.left, chunk.length - at);
-          if (current.seen < FIRST_FEW_BYTES) current.head.push(chunk.subarray(at, at + take));
-          current.seen += take;
-          current.left -= take;
-          at += take;
-          if (current.left === 0) {
-            judge(current);
-            current = undefined;
-          }
-          continue;
-        }
-        const newline = chunk.indexOf(10, at);
-        if (newline < 0) {
-          header = Buffer.concat([header, chunk.subarray(at)]);
-          break;
-        }
-        const line = Buffer.concat([header, chunk.subarray(at, newline)]).toString('utf8');
-        header = Buffer.alloc(0);
-        at = newline + 1;
-        const [sha = '', type, size] = line.split(' ');
-        // the content, then one LF
-        if (type === 'blob' && size && /^\d+$/.test(size))
-          current = { sha, left: Number(size) + 1, head: [], seen: 0 };
-        else if (type === 'missing' || type === 'ambiguous') text.add(sha);
-        else if (type !== undefined && size && /^\d+$/.test(size))
-          current = { sha: '', left: Number(size) + 1, head: [], seen: 0 };
-      }
-    });
+    const judge = new TextBlobJudge();
+    child.stdout.on('data', (chunk: Buffer) => judge.push(chunk));
     child.stdin.on('error', () => {});
     child.on('error', fail);
     child.on('close', (code) => {
@@ -267,7 +228,7 @@ export function textBlobs(real: StreamingGit, cwd: string, blobs: string[]): Pro
             hint: 'check the repository with `git fsck`; the push was refused',
           }),
         );
-      } else done(text);
+      } else done(judge.text);
     });
     child.stdin.end(`${blobs.join('\n')}\n`);
   });
