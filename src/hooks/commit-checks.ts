@@ -78,10 +78,14 @@ async function readBinariesAsText(
   const blobs = [...new Set(parser.binaries.flatMap((b) => (b.blob ? [b.blob] : [])))];
   let text = new Set<string>();
   if (blobs.length > 0) {
-    const batch = await git.run(['cat-file', '--batch'], { cwd, input: `${blobs.join('\n')}\n` });
-    if (batch.code !== 0) return [`git cat-file --batch failed: ${batch.stderr.trim()}`];
+    // streamed: a staged binary can be large, and only its first bytes decide
     const judge = new TextBlobJudge();
-    judge.push(batch.stdoutBuffer);
+    const batch = await git.run(['cat-file', '--batch'], {
+      cwd,
+      input: `${blobs.join('\n')}\n`,
+      onStdout: (chunk) => judge.push(chunk),
+    });
+    if (batch.code !== 0) return [`git cat-file --batch failed: ${batch.stderr.trim()}`];
     text = judge.text;
   }
   const wanted = parser.binaries.filter((b) => b.blob === undefined || text.has(b.blob));

@@ -13,6 +13,8 @@ export interface GitRunOptions {
   input?: string | Buffer;
   /** Return stdout as raw bytes (binary patches). */
   binary?: boolean;
+  /** Hand stdout over chunk by chunk instead of collecting it (the result's stdout is then empty). */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface GitRunner {
@@ -54,7 +56,8 @@ export function createGitRunner(
         });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
-        child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+        const onStdout = options.onStdout ?? ((chunk: Buffer) => out.push(chunk));
+        child.stdout?.on('data', onStdout);
         child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
         child.on('error', reject);
         child.on('close', (code) => {
