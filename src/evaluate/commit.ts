@@ -3,7 +3,7 @@
  * active lock scopes, and never a path inside another agent's active exclusive scope. Both sides of
  * a rename or copy count. Pure: leases come in `request.facts.leases`, already filtered to active.
  */
-import { matchesAnyGlob, undecodablePath } from '../scopes/match.js';
+import { inOwnScopes, matchesAnyGlob, undecodablePath } from '../scopes/match.js';
 import { aggregate, builtinMatch } from './decision.js';
 import type { CommitRequest, CompiledPolicy, Decision, LeaseFact, RuleMatch } from './types.js';
 
@@ -40,7 +40,7 @@ export function evaluateCommit(policy: CompiledPolicy, request: CommitRequest): 
   const outside: string[] = [];
   const inForeign = new Map<LeaseFact, string[]>();
   for (const path of touchedPaths(request)) {
-    if (undecodablePath(path) || !matchesAnyGlob(path, own)) outside.push(path);
+    if (!inOwnScopes(path, own)) outside.push(path);
     for (const lease of foreign) {
       if (matchesAnyGlob(path, lease.patterns))
         inForeign.set(lease, [...(inForeign.get(lease) ?? []), path]);

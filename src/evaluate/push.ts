@@ -4,7 +4,7 @@
  */
 import { parseSize } from '../util/units.js';
 import { combineDecisions, evaluateChecks, summarize, type CheckOutcome } from './checks.js';
-import { matchesGlob, undecodablePath } from '../scopes/match.js';
+import { inOwnScopes, matchesGlob } from '../scopes/match.js';
 import { builtinSource } from './decision.js';
 import type {
   CompiledPolicy,
@@ -255,13 +255,14 @@ function scopeFindings(policy: CompiledPolicy, request: PushRequest, found: Find
   const mode = policy.settings.push.outOfScope;
   if (request.agent === null || mode === 'off') return;
   const agent = request.agent;
-  const own = (request.facts.leases ?? []).filter((l) => l.owner === agent);
+  const own = (request.facts.leases ?? [])
+    .filter((l) => l.owner === agent)
+    .flatMap((l) => l.patterns);
   const others = (request.facts.leases ?? []).filter((l) => l.owner !== agent && l.exclusive);
   const hits: string[] = [];
   for (const file of request.files) {
     for (const path of file.oldPath ? [file.path, file.oldPath] : [file.path]) {
-      const mine =
-        !undecodablePath(path) && own.some((l) => l.patterns.some((p) => matchesGlob(path, p)));
+      const mine = inOwnScopes(path, own);
       const taken = others.find((l) => l.patterns.some((p) => matchesGlob(path, p)));
       if (!mine) hits.push(`${path} (outside ${agent}'s scopes)`);
       else if (taken) hits.push(`${path} (in ${taken.owner}'s exclusive scope)`);

@@ -5,16 +5,11 @@
  * filters git's answer through the matcher as well, so a patch never holds a path its own scopes
  * reject. Dependency-free: save-patch's hot bundle loads it.
  */
-import { globPathspec, matchesAnyGlob, undecodablePath } from '../scopes/match.js';
+import { globPathspec, inOwnScopes } from '../scopes/match.js';
 import { scopeGlobProblem } from '../scopes/patterns.js';
 
-/**
- * Is `path` (repository-relative, `/`-separated) inside one of `globs`? A name that was not UTF-8
- * reached us with its bytes replaced (U+FFFD), so what git matched is unknown: never inside.
- */
-export function pathInScopes(path: string, globs: readonly string[]): boolean {
-  return !undecodablePath(path) && matchesAnyGlob(path, globs);
-}
+/** Is `path` (repository-relative, `/`-separated) inside one of `globs`? The checks' one answer. */
+export const pathInScopes = inOwnScopes;
 
 /** The git pathspecs of the scopes: exactly the paths `pathInScopes` accepts. */
 export function pathspecsFor(globs: readonly string[]): string[] {

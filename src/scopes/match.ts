@@ -186,10 +186,17 @@ export const fromUtf8Bytes = (b: string): string =>
 
 /**
  * A path that reached us with U+FFFD: git printed bytes that are not UTF-8, decoding replaced them,
- * and git's answer for the real bytes is lost (`src/\xff` is one byte to `?`, three as U+FFFD). The
- * commit and push checks count such a path as outside every scope of the agent: fail closed.
+ * and git's answer for the real bytes is lost (`src/\xff` is one byte to `?`, three as U+FFFD).
  */
 export const undecodablePath = (path: string): boolean => path.includes('\uFFFD');
+
+/**
+ * Is `path` inside one of the agent's own `globs`, as the commit, push and patch checks ask: git's
+ * answer, except that an undecodable name is inside none (fail closed).
+ */
+export function inOwnScopes(path: string, globs: readonly string[]): boolean {
+  return !undecodablePath(path) && matchesAnyGlob(path, globs);
+}
 
 /** Length of the glob's leading run without a glob-special character (git's `nowildcard_len`). */
 export function literalLength(glob: string): number {
