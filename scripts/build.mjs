@@ -110,10 +110,13 @@ function hotStart(require, bundle, importModule, contentHash, encoding) {
   const flags = process.execArgv.join(' ');
   const variant = flags === '' ? '' : flags === '--no-rehash-snapshot' ? '-nr' : null;
   // The key is in the name, so a cache of another build or node is simply not found: nothing to compare.
-  const cacheFile = `${bundle}.${contentHash}-${process.version}-${process.arch}${variant}.v8cache`;
+  const cacheFile =
+    variant === null
+      ? null
+      : `${bundle}.${contentHash}-${process.version}-${process.arch}${variant}.v8cache`;
   let cachedData;
   try {
-    cachedData = variant === null ? undefined : fs.readFileSync(cacheFile);
+    cachedData = cacheFile === null ? undefined : fs.readFileSync(cacheFile);
   } catch {
     cachedData = undefined;
   }
@@ -121,7 +124,7 @@ function hotStart(require, bundle, importModule, contentHash, encoding) {
     `(function (exports, require, module, __filename, __dirname, __gitfenceImport) {${source}\n})`,
     { filename: bundle, cachedData },
   );
-  if (variant !== null && (cachedData === undefined || script.cachedDataRejected)) {
+  if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected)) {
     // made after the run, so it holds every function this run compiled
     process.once('exit', () => {
       const tmp = `${cacheFile}.${process.pid}.tmp`;
